@@ -1,0 +1,178 @@
+// IpvsClient: the typed library API. One generic-netlink socket and one family look-up per client;
+// every method is one kernel request (listing everything is one service dump plus one dest dump
+// per service, because the kernel has no combined dump).
+
+import { DumpInterruptedError, GenlSocket, NetlinkError } from '../netlink/genl';
+import { constants as osConstants } from 'node:os';
+import {
+  packDaemon,
+  packDest,
+  packService,
+  packServiceKey,
+  packTimeouts,
+  unpackDaemon,
+  unpackDest,
+  unpackInfo,
+  unpackService,
+  unpackTimeouts,
+} from './codec';
+import { IPVS_GENL_NAME, IPVS_GENL_VERSION, IpvsCommand } from './constants';
+import type { Daemon, Destination, Info, Service, ServiceKey, TimeoutConfig } from './types';
+
+/**
+ * The libipvs operation a request belongs to. ipvsadm words its error messages by operation
+ * (ESRCH is "No such service" for an edit but "Service not defined" for a dest add), so errors
+ * carry it.
+ */
+export type IpvsOperation =
+  | 'init'
+  | 'add_service'
+  | 'update_service'
+  | 'del_service'
+  | 'zero_service'
+  | 'zero'
+  | 'flush'
+  | 'add_dest'
+  | 'update_dest'
+  | 'del_dest'
+  | 'set_timeout'
+  | 'get_timeout'
+  | 'start_daemon'
+  | 'stop_daemon'
+  | 'get_daemon'
+  | 'get_services'
+  | 'get_service'
+  | 'get_dests'
+  | 'get_info';
+
+/** A kernel refusal, with the errno and the operation it answered. */
+export class IpvsError extends Error {
+  constructor(
+    readonly operation: IpvsOperation,
+    readonly errno: number,
+    readonly code: string,
+  ) {
+    super(`${operation}: ${code}`);
+  }
+}
+
+export class IpvsClient {
+  private constructor(
+    private readonly sock: GenlSocket,
+    private readonly family: number,
+  ) {}
+
+  /** Open a socket and resolve the IPVS family. Fails with IpvsError('init', ...) without IPVS. */
+  static async open(): Promise<IpvsClient> {
+    const sock = new GenlSocket();
+    try {
+      const family = await sock.resolveFamily(IPVS_GENL_NAME);
+      return new IpvsClient(sock, family);
+    } catch (err) {
+      sock.close();
+      throw toIpvsError('init', err);
+    }
+  }
+
+  close(): void {
+    this.sock.close();
+  }
+
+  private async call(op: IpvsOperation, cmd: IpvsCommand, attrs: Uint8Array[] = [], dump = false) {
+    try {
+      return await this.sock.request(this.family, cmd, IPVS_GENL_VERSION, attrs, { dump });
+    } catch (err) {
+      throw toIpvsError(op, err);
+    }
+  }
+
+  async info(): Promise<Info> {
+    const [reply] = await this.call('get_info', IpvsCommand.GET_INFO);
+    return unpackInfo(reply.payload);
+  }
+
+  async services(): Promise<Service[]> {
+    const replies = await this.call('get_services', IpvsCommand.GET_SERVICE, [], true);
+    return replies.map((r) => unpackService(r.payload));
+  }
+
+  /** One service by key (kernel answers ESRCH when it does not exist). */
+  async service(key: ServiceKey): Promise<Service> {
+    const probe: Service = { ...key, scheduler: '', flags: 0, timeout: 0, netmask: 0, peName: '' };
+    const [reply] = await this.call('get_service', IpvsCommand.GET_SERVICE, packService(probe));
+    return unpackService(reply.payload);
+  }
+
+  async destinations(key: ServiceKey): Promise<Destination[]> {
+    const replies = await this.call('get_dests', IpvsCommand.GET_DEST, packServiceKey(key), true);
+    return replies.map((r) => unpackDest(r.payload, key.af));
+  }
+
+  async addService(svc: Service): Promise<void> {
+    await this.call('add_service', IpvsCommand.NEW_SERVICE, packService(svc));
+  }
+
+  /** Replaces every setting of the service (flags mask 0xffffffff), as ipvsadm -E does. */
+  async updateService(svc: Service): Promise<void> {
+    await this.call('update_service', IpvsCommand.SET_SERVICE, packService(svc));
+  }
+
+  async deleteService(svc: Service): Promise<void> {
+    await this.call('del_service', IpvsCommand.DEL_SERVICE, packService(svc));
+  }
+
+  async addDestination(svc: Service, dest: Destination): Promise<void> {
+    await this.call('add_dest', IpvsCommand.NEW_DEST, [...packService(svc), ...packDest(dest)]);
+  }
+
+  async updateDestination(svc: Service, dest: Destination): Promise<void> {
+    await this.call('update_dest', IpvsCommand.SET_DEST, [...packService(svc), ...packDest(dest)]);
+  }
+
+  async deleteDestination(svc: Service, dest: Destination): Promise<void> {
+    await this.call('del_dest', IpvsCommand.DEL_DEST, [...packService(svc), ...packDest(dest)]);
+  }
+
+  /** Zero the counters of one service, or of everything (and the global totals) without one. */
+  async zero(svc?: Service): Promise<void> {
+    if (svc) await this.call('zero_service', IpvsCommand.ZERO, packService(svc));
+    else await this.call('zero', IpvsCommand.ZERO);
+  }
+
+  async flush(): Promise<void> {
+    await this.call('flush', IpvsCommand.FLUSH);
+  }
+
+  async timeouts(): Promise<TimeoutConfig> {
+    const [reply] = await this.call('get_timeout', IpvsCommand.GET_CONFIG);
+    return unpackTimeouts(reply.payload);
+  }
+
+  /** Zero means "keep the current value" to the kernel. */
+  async setTimeouts(t: TimeoutConfig): Promise<void> {
+    await this.call('set_timeout', IpvsCommand.SET_CONFIG, packTimeouts(t));
+  }
+
+  async daemons(): Promise<Daemon[]> {
+    const replies = await this.call('get_daemon', IpvsCommand.GET_DAEMON, [], true);
+    return replies.map((r) => unpackDaemon(r.payload));
+  }
+
+  async startDaemon(d: Daemon): Promise<void> {
+    await this.call('start_daemon', IpvsCommand.NEW_DAEMON, packDaemon(d));
+  }
+
+  async stopDaemon(d: Daemon): Promise<void> {
+    await this.call('stop_daemon', IpvsCommand.DEL_DAEMON, packDaemon(d));
+  }
+}
+
+function toIpvsError(op: IpvsOperation, err: unknown): Error {
+  if (err instanceof IpvsError || err instanceof DumpInterruptedError) return err;
+  if (err instanceof NetlinkError) return new IpvsError(op, err.errno, err.code);
+  // A socket-level failure (node-netlink's ErrnoException) carries its own errno.
+  const errno = Math.abs(Number((err as { errno?: unknown })?.errno));
+  if (errno > 0) return new IpvsError(op, errno, String((err as { code?: unknown }).code ?? errno));
+  // A reply we could not parse: libipvs reports that as EINVAL too.
+  return new IpvsError(op, osConstants.errno.EINVAL, 'EINVAL');
+}
