@@ -1,0 +1,155 @@
+// ipvsadm's addrport_to_anyname and the svc_name / dname strings built from it.
+//
+// addrport_to_anyname writes into a 60-byte buffer with snprintf, so every name is cut to 59
+// characters. Without -n the host part is gethostbyaddr()->h_name and the port part is
+// getservbyport()->s_name for the service's protocol, each falling back to numbers.
+//
+// ipvsadm 1.31 calls gethostbyaddr(addr, sizeof(struct in_addr), af) for both families. With
+// af = AF_INET6 and a length of 4, glibc's files, dns and myhostname sources all reject the
+// query (they want 16 bytes), so an IPv6 address never resolves to a name: it always prints as
+// inet_ntop text in brackets. We reproduce that and do no look-up for IPv6.
+
+import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, SvcFlag } from '../ipvs/constants';
+import type { Destination, Service } from '../ipvs/types';
+import { inetPton6, ntop6 } from '../net/inet';
+import { reverseLookup } from '../net/hosts';
+import { getServByPort, protoName } from '../net/services';
+import { fmtD } from './numbers';
+
+/** snprintf(buf, 60, ...): at most 59 characters. */
+export const NAME_MAX = 59;
+
+const cut59 = (s: string): string => (s.length > NAME_MAX ? s.slice(0, NAME_MAX) : s);
+
+/** IPv6 text in glibc inet_ntop form (the input may be any form inet_pton accepts). */
+export function canonicalV6(text: string): string {
+  const b = inetPton6(text);
+  return b ? ntop6(b) : text;
+}
+
+/** The numeric name, `ip:port` or `[ip6]:port`, from address text that is already canonical. */
+export function numericName(af: number, canonicalText: string, port: number): string {
+  const s = af === AF_INET ? `${canonicalText}:${port}` : `[${canonicalText}]:${port}`;
+  return cut59(s);
+}
+
+// Per-process caches: reverse look-ups (promises, so concurrent callers share one query) and
+// port names (getServByPort scans /etc/services linearly).
+const hostCache = new Map<string, Promise<string | null>>();
+const portCache = new Map<number, string>();
+
+function hostName(address: string): Promise<string | null> {
+  let p = hostCache.get(address);
+  if (!p) {
+    p = reverseLookup(address).catch(() => null);
+    hostCache.set(address, p);
+  }
+  return p;
+}
+
+/** port_to_anyname: the service name for tcp/udp/sctp, else the number. */
+export function portName(port: number, protocol: number): string {
+  const key = protocol * 65536 + port;
+  let s = portCache.get(key);
+  if (s === undefined) {
+    s = getServByPort(port, protoName(protocol)) ?? String(port);
+    portCache.set(key, s);
+  }
+  return s;
+}
+
+/** Forget cached look-ups (for tests). */
+export function clearNameCaches(): void {
+  hostCache.clear();
+  portCache.clear();
+}
+
+/**
+ * addrport_to_anyname(af, addr, port, proto, format): `-n` gives `ip:port` / `[ip6]:port`;
+ * otherwise the host name (IPv4 only, see above) and the port name. Cut to 59 characters.
+ */
+export async function addrPortToName(
+  af: number,
+  address: string,
+  port: number,
+  protocol: number,
+  numeric: boolean,
+): Promise<string> {
+  const text = af === AF_INET ? address : canonicalV6(address);
+  if (numeric) return numericName(af, text, port);
+  const host = af === AF_INET ? ((await hostName(text)) ?? text) : text;
+  const pname = portName(port, protocol);
+  return cut59(af === AF_INET ? `${host}:${pname}` : `[${host}]:${pname}`);
+}
+
+function listingProto(protocol: number): string {
+  switch (protocol) {
+    case IPPROTO_TCP:
+      return 'TCP';
+    case IPPROTO_UDP:
+      return 'UDP';
+    case IPPROTO_SCTP:
+      return 'SCTP';
+    default:
+      return '?';
+  }
+}
+
+function ruleProto(protocol: number): string {
+  switch (protocol) {
+    case IPPROTO_TCP:
+      return '-t';
+    case IPPROTO_UDP:
+      return '-u';
+    case IPPROTO_SCTP:
+      return '--sctp-service';
+    default:
+      return '--xxx-service';
+  }
+}
+
+/**
+ * svc_name. Listing form: `TCP  addr:port` (`%-4s %s`, cut to 33 bytes unless IPv6),
+ * `FWM  %d` or `FWM  %d IPv6`. Save form (`forListing` false): `-t addr:port`, `-u …`,
+ * `--sctp-service …`, `-f %d`, `-f %d -6`. The fwmark is printed signed.
+ */
+export async function serviceName(svc: Service, numeric: boolean, forListing: boolean): Promise<string> {
+  if (svc.fwmark) {
+    const v6 = svc.af === AF_INET6;
+    if (forListing) return `FWM  ${fmtD(svc.fwmark)}${v6 ? ' IPv6' : ''}`;
+    return `-f ${fmtD(svc.fwmark)}${v6 ? ' -6' : ''}`;
+  }
+  const vname = await addrPortToName(svc.af, svc.address, svc.port, svc.protocol, numeric);
+  if (!forListing) return `${ruleProto(svc.protocol)} ${vname}`;
+  const proto = listingProto(svc.protocol);
+  const s = `${proto.length < 4 ? proto + ' '.repeat(4 - proto.length) : proto} ${vname}`;
+  return svc.af !== AF_INET6 && s.length > 33 ? s.slice(0, 33) : s;
+}
+
+/**
+ * dname: the destination's addrport, with port names looked up for the *service's* protocol
+ * (0 for fwmark services, so numeric). Listing form cuts non-IPv6 names to 28 bytes.
+ */
+export async function destName(
+  dest: Destination,
+  svcProtocol: number,
+  numeric: boolean,
+  forListing: boolean,
+): Promise<string> {
+  const s = await addrPortToName(dest.af, dest.address, dest.port, svcProtocol, numeric);
+  return forListing && dest.af !== AF_INET6 && s.length > 28 ? s.slice(0, 28) : s;
+}
+
+/** print_sched_flags: the comma-separated flag names for the service's scheduler. */
+export function schedFlagsText(scheduler: string, flags: number): string {
+  const out: string[] = [];
+  if (scheduler === 'sh' || scheduler === 'mh') {
+    if (flags & SvcFlag.SCHED1) out.push(`${scheduler}-fallback`);
+    if (flags & SvcFlag.SCHED2) out.push(`${scheduler}-port`);
+  } else {
+    if (flags & SvcFlag.SCHED1) out.push('flag-1');
+    if (flags & SvcFlag.SCHED2) out.push('flag-2');
+    if (flags & SvcFlag.SCHED3) out.push('flag-3');
+  }
+  return out.join(',');
+}
