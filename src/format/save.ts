@@ -1,0 +1,107 @@
+// `ipvsadm -S` (print_service_entry with FMT_RULE): one `-A` line per service and one `-a` line
+// per destination, sorted like the listing. No header, no title.
+
+import { AF_INET, AF_INET6, FwdMethod, SCHED_FLAGS_MASK, SvcFlag, TunnelType } from '../ipvs/constants';
+import type { Destination, Service } from '../ipvs/types';
+import { u32ToDotted } from '../net/inet';
+import { destName, schedFlagsText, serviceName } from './names';
+import { fmtD, fmtU } from './numbers';
+import { sortDests } from './sort';
+
+/**
+ * Thrown where ipvsadm itself crashes: `-S` of a tunnel dest whose tun_flags index past
+ * tun_flags_opts[] (SIGSEGV observed for tun_flags = 3). The runner should end the way the
+ * binary does (killed by SIGSEGV, status 139, stdout still in its buffer is lost).
+ */
+export class SimulatedCrash extends Error {
+  /** What the binary had already handed to printf when it crashed (part of the last line too). */
+  partialOutput = '';
+  constructor(
+    public readonly signal: 'SIGSEGV',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SimulatedCrash';
+  }
+}
+
+/** fwd_switch: -m, -i, -g (LOCALNODE and DROUTE); NULL, printed `(null)`, for 4..7. */
+export function fwdSwitch(fwdMethod: number): string {
+  switch (fwdMethod & 7) {
+    case FwdMethod.MASQ:
+      return '-m';
+    case FwdMethod.TUNNEL:
+      return '-i';
+    case FwdMethod.LOCALNODE:
+    case FwdMethod.DROUTE:
+      return '-g';
+    default:
+      return '(null)';
+  }
+}
+
+const TUN_FLAG_OPTS = ['--tun-nocsum', '--tun-csum', '--tun-remcsum'];
+
+/** tun_flags_opts[flags], or a crash carrying the part of the line printed before the `%s`. */
+function tunFlagOpt(flags: number, printedBefore: string): string {
+  const s = TUN_FLAG_OPTS[flags];
+  if (s === undefined) {
+    const crash = new SimulatedCrash('SIGSEGV', `tun_flags ${flags} indexes past tun_flags_opts`);
+    crash.partialOutput = printedBefore;
+    throw crash;
+  }
+  return s;
+}
+
+/** The `-A` line's text after `-A svc_name -s sched`. */
+function serviceRuleOptions(svc: Service): string {
+  let s = '';
+  if (svc.flags & SvcFlag.PERSISTENT) {
+    s += ` -p ${fmtU(svc.timeout)}`;
+    if (svc.af === AF_INET) {
+      if (svc.netmask >>> 0 !== 0xffffffff) s += ` -M ${u32ToDotted(svc.netmask >>> 0)}`;
+    } else if (svc.af === AF_INET6) {
+      if (svc.netmask !== 128) s += ` -M ${fmtD(svc.netmask)}`;
+    }
+  }
+  if (svc.peName) s += ` --pe ${svc.peName}`;
+  if (svc.flags & SvcFlag.ONEPACKET) s += ' -o';
+  if (svc.flags & SCHED_FLAGS_MASK) s += ` -b ${schedFlagsText(svc.scheduler, svc.flags)}`;
+  return s;
+}
+
+function destRule(svcName: string, d: Destination, dname: string): string {
+  const base = `-a ${svcName} -r ${dname} ${fwdSwitch(d.fwdMethod)} -w ${fmtD(d.weight)}`;
+  if ((d.fwdMethod & 7) !== FwdMethod.TUNNEL) return base + '\n';
+  switch (d.tunType) {
+    case TunnelType.IPIP:
+      return `${base} --tun-type ipip\n`;
+    case TunnelType.GUE: {
+      const head = `${base} --tun-type gue --tun-port ${d.tunPort & 0xffff} `;
+      return `${head}${tunFlagOpt(d.tunFlags, head)}\n`;
+    }
+    case TunnelType.GRE: {
+      const head = `${base} --tun-type gre `;
+      return `${head}${tunFlagOpt(d.tunFlags, head)}\n`;
+    }
+    default:
+      return base + '\n';
+  }
+}
+
+/** The `-S` lines of one service and its destinations (`dests` in kernel order; sorted here). */
+export async function saveBlock(svc: Service, dests: readonly Destination[], numeric: boolean): Promise<string> {
+  const name = await serviceName(svc, numeric, false);
+  let out = `-A ${name} -s ${svc.scheduler}${serviceRuleOptions(svc)}\n`;
+  const list = sortDests(dests);
+  const names = await Promise.all(list.map((d) => destName(d, svc.protocol, numeric, false)));
+  for (let i = 0; i < list.length; i++) {
+    try {
+      out += destRule(name, list[i], names[i]);
+    } catch (e) {
+      if (e instanceof SimulatedCrash) e.partialOutput = out + e.partialOutput;
+      throw e;
+    }
+  }
+  return out;
+}
