@@ -1,6 +1,9 @@
 // The kernel state of the spec's observed sample listing (§2.13), in a plausible kernel order
 // (services as `--nosort` printed them; dests newest first).
 
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, SvcFlag } from '../../src/ipvs/constants';
 import type { Destination, Service, Stats } from '../../src/ipvs/types';
 
@@ -147,4 +150,30 @@ export function sampleState(): Entry[] {
       dests: [],
     },
   ];
+}
+
+/**
+ * Points src/net/services at a small /etc/services with netbase 6.4's lines for the ports the
+ * tests name. Call before the first port-name look-up (the table is loaded once).
+ */
+export function installServicesFixture(): void {
+  const file = join(mkdtempSync(join(tmpdir(), 'tsipvsadm-fmt-')), 'services');
+  writeFileSync(
+    file,
+    [
+      'domain\t\t53/tcp\t\t\t\t# Domain Name Server',
+      'domain\t\t53/udp',
+      'http\t\t80/tcp\t\twww\t\t# WorldWideWeb HTTP',
+      'https\t\t443/tcp',
+      'https\t\t443/udp',
+      'sip\t\t5060/tcp',
+      'sip\t\t5060/udp',
+      'mdns\t\t5353/udp',
+      'http-alt\t8080/tcp\twebcache',
+      'diameter\t3868/tcp',
+      'diameter\t3868/sctp',
+      '',
+    ].join('\n'),
+  );
+  process.env.TSIPVSADM_SERVICES_FILE = file;
 }

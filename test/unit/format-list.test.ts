@@ -1,26 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-
-// netbase 6.4 lines for the ports the tests name (glibc "files": first matching line wins).
-const servicesFile = join(mkdtempSync(join(tmpdir(), 'tsipvsadm-fmt-')), 'services');
-writeFileSync(
-  servicesFile,
-  [
-    'domain\t\t53/tcp\t\t\t\t# Domain Name Server',
-    'domain\t\t53/udp',
-    'http\t\t80/tcp\t\twww\t\t# WorldWideWeb HTTP',
-    'https\t\t443/tcp',
-    'https\t\t443/udp',
-    'mdns\t\t5353/udp',
-    'http-alt\t8080/tcp\twebcache',
-    'diameter\t3868/tcp',
-    'diameter\t3868/sctp',
-    '',
-  ].join('\n'),
-);
-process.env.TSIPVSADM_SERVICES_FILE = servicesFile;
 
 const hosts = vi.hoisted(() => ({ map: new Map<string, string>(), calls: [] as string[] }));
 vi.mock('../../src/net/hosts', () => ({
@@ -44,7 +22,9 @@ import {
 import { addrPortToName, clearNameCaches, destName, serviceName } from '../../src/format/names';
 import { sortServices } from '../../src/format/sort';
 import { AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP, SvcFlag } from '../../src/ipvs/constants';
-import { dest, sampleState, stats, svc } from './format-fixture';
+import { dest, installServicesFixture, sampleState, stats, svc } from './format-fixture';
+
+installServicesFixture();
 
 beforeEach(() => {
   hosts.map.clear();
