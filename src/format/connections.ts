@@ -195,14 +195,29 @@ interface Addr {
 const ZERO4 = '0.0.0.0';
 const ZERO6 = '::';
 
+// Virtual and real addresses repeat across rows: remember the inet_ntop text of IPv6 ones.
+const v6Cache = new Map<string, string | null>();
+
+/** inet_pton(AF_INET6) then glibc inet_ntop, or null when the text is not IPv6. */
+function v6Text(text: string): string | null {
+  if (!text.includes(':')) return null;
+  let t = v6Cache.get(text);
+  if (t === undefined) {
+    const b = inetPton6(text);
+    t = b ? ntop6(b) : null;
+    if (v6Cache.size >= 4096) v6Cache.clear();
+    v6Cache.set(text, t);
+  }
+  return t;
+}
+
 function decodeAddrs(f: ConnFields): { c: Addr; v: Addr; d: Addr } {
   let c: Addr;
   let v: Addr;
-  const b1 = f.temp1.includes(':') ? inetPton6(f.temp1) : null;
-  if (b1) {
-    const b2 = inetPton6(f.temp2);
-    c = { af: AF_INET6, text: ntop6(b1) };
-    v = { af: AF_INET6, text: b2 ? ntop6(b2) : ZERO6 };
+  const t1 = v6Text(f.temp1);
+  if (t1 !== null) {
+    c = { af: AF_INET6, text: t1 };
+    v = { af: AF_INET6, text: v6Text(f.temp2) ?? ZERO6 };
   } else {
     const a1 = f.temp1.includes('.') ? inetPton4(f.temp1) : null;
     if (a1) {
@@ -215,8 +230,8 @@ function decodeAddrs(f: ConnFields): { c: Addr; v: Addr; d: Addr } {
     }
   }
   let d: Addr;
-  const b3 = f.temp3.includes(':') ? inetPton6(f.temp3) : null;
-  if (b3) d = { af: AF_INET6, text: ntop6(b3) };
+  const t3 = v6Text(f.temp3);
+  if (t3 !== null) d = { af: AF_INET6, text: t3 };
   else {
     const a3 = f.temp3.includes('.') ? inetPton4(f.temp3) : null;
     d = { af: AF_INET, text: a3 ? ntop4(a3) : u32Text(strtoul16(f.temp3)) };
