@@ -25,6 +25,9 @@ export function inetAton(text: string): number | null {
       if (c === 'x' || c === 'X') {
         base = 16;
         c = text.charAt(++i);
+        // glibc parses each part with strtoul(base 0): "0x" without a hex digit is the number
+        // 0 followed by a stray 'x', which is never valid.
+        if (!isXDigit(c)) return null;
       } else {
         base = 8;
       }
@@ -88,10 +91,9 @@ export function inetPton6(text: string): Uint8Array | null {
     return null;
   }
   while (i < text.length) {
-    // An embedded IPv4 address may end the text.
+    // An embedded IPv4 address may end the text (only as the last group).
     const rest = text.slice(i);
-    if (rest.includes('.')) {
-      if (rest.includes(':')) return null;
+    if (rest.includes('.') && !rest.includes(':')) {
       const v4 = inetPton4(rest);
       if (!v4) return null;
       words.push((v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]);
