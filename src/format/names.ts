@@ -4,10 +4,9 @@
 // characters. Without -n the host part is gethostbyaddr()->h_name and the port part is
 // getservbyport()->s_name for the service's protocol, each falling back to numbers.
 //
-// ipvsadm 1.31 calls gethostbyaddr(addr, sizeof(struct in_addr), af) for both families. With
-// af = AF_INET6 and a length of 4, glibc's files, dns and myhostname sources all reject the
-// query (they want 16 bytes), so an IPv6 address never resolves to a name: it always prints as
-// inet_ntop text in brackets. We reproduce that and do no look-up for IPv6.
+// IPv6 addresses are looked up too: checked against the real binary on a 6.1 guest, `::1` listed
+// as `[ip6-localhost]:http` and `2001:db8::5` as `[foo6]:http` from /etc/hosts lines, while
+// `::2` and `2001:db8::1` (no entries) stayed numeric, so the look-up uses the whole address.
 
 import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, SvcFlag } from '../ipvs/constants';
 import type { Destination, Service } from '../ipvs/types';
@@ -66,7 +65,8 @@ export function clearNameCaches(): void {
 
 /**
  * addrport_to_anyname(af, addr, port, proto, format): `-n` gives `ip:port` / `[ip6]:port`;
- * otherwise the host name (IPv4 only, see above) and the port name. Cut to 59 characters.
+ * otherwise `host:port` / `[host]:port` with the reverse name (else the address text) and the
+ * port name (else the number). Cut to 59 characters.
  */
 export async function addrPortToName(
   af: number,
@@ -77,7 +77,7 @@ export async function addrPortToName(
 ): Promise<string> {
   const text = af === AF_INET ? address : canonicalV6(address);
   if (numeric) return numericName(af, text, port);
-  const host = af === AF_INET ? ((await hostName(text)) ?? text) : text;
+  const host = (await hostName(text)) ?? text;
   const pname = portName(port, protocol);
   return cut59(af === AF_INET ? `${host}:${pname}` : `[${host}]:${pname}`);
 }

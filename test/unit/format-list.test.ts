@@ -280,10 +280,14 @@ describe('names', () => {
     expect(hosts.calls).toEqual(['127.0.0.1', '10.0.0.1']);
   });
 
-  it('never looks IPv6 addresses up (gethostbyaddr gets a 4-byte length)', async () => {
+  it('looks IPv6 addresses up too, with brackets around the name (observed on a 6.1 guest)', async () => {
     hosts.map.set('::1', 'ip6-localhost');
-    expect(await addrPortToName(AF_INET6, '::1', 8080, IPPROTO_TCP, false)).toBe('[::1]:http-alt');
-    expect(hosts.calls).toEqual([]);
+    hosts.map.set('2001:db8::5', 'foo6');
+    expect(await addrPortToName(AF_INET6, '::1', 8080, IPPROTO_TCP, false)).toBe('[ip6-localhost]:http-alt');
+    expect(await addrPortToName(AF_INET6, '2001:DB8:0:0:0:0:0:5', 80, IPPROTO_TCP, false)).toBe('[foo6]:http');
+    expect(await addrPortToName(AF_INET6, '::2', 80, IPPROTO_TCP, false)).toBe('[::2]:http');
+    expect(await addrPortToName(AF_INET6, '0:0:0:1::', 80, IPPROTO_TCP, true)).toBe('[0:0:0:1::]:80');
+    expect(hosts.calls).toEqual(['::1', '2001:db8::5', '::2']);
   });
 
   it('cuts names at 59, IPv4 service names at 33 and IPv4 dest names at 28', async () => {
