@@ -100,6 +100,14 @@ function asRoot(cmd, args) {
   return [cmd, args];
 }
 
+function olderThan(p, ms) {
+  try {
+    return Date.now() - fs.statSync(p).mtimeMs > ms;
+  } catch {
+    return false;
+  }
+}
+
 function rmrf(p) {
   try {
     fs.rmSync(p, { recursive: true, force: true });
@@ -309,8 +317,7 @@ function ensureKernel() {
     for (const d of fs.readdirSync(base)) {
       if (d === pkg) continue;
       const p = path.join(base, d);
-      const stale = !d.includes('.tmp-') || Date.now() - fs.statSync(p).mtimeMs > 3600e3;
-      if (stale) rmrf(p);
+      if (!d.includes('.tmp-') || olderThan(p, 3600e3)) rmrf(p);
     }
     return final;
   } catch (e) {
@@ -472,7 +479,7 @@ EOF
 
 # Console: no \n -> \r\n translation on our side of the serial line.
 /bin/stty -onlcr </dev/console 2>/dev/null
-echo "@@TSIPVSADM-VM-BEGIN-$VM_NONCE@@"
+printf '@@TSIPVSADM-VM-BEGIN-%s@@' "$VM_NONCE" # no newline: output follows
 
 # The command's stdout/stderr go through a FIFO so that it does not see a
 # terminal; a reader copies them to the serial console.
@@ -484,7 +491,7 @@ st=$?
 # Background processes may still hold the FIFO open: give them a moment.
 ( $BB sleep 3; kill $reader 2>/dev/null ) &
 watchdog=$!
-wait $reader
+wait $reader 2>/dev/null
 kill $watchdog 2>/dev/null
 
 echo "$st" >$R/status
@@ -568,8 +575,10 @@ function ensureInitramfs(kernel) {
   const tmp = `${file}.tmp-${process.pid}`;
   fs.writeFileSync(tmp, cpioNewc(entries));
   fs.renameSync(tmp, file);
+  // Drop images of other script versions once nobody can be about to boot them.
   for (const f of fs.readdirSync(CACHE)) {
-    if (/^initramfs-[0-9a-f]+\.cpio$/.test(f) && path.join(CACHE, f) !== file) rmrf(path.join(CACHE, f));
+    const p = path.join(CACHE, f);
+    if (/^initramfs-[0-9a-f]+\.cpio(\.tmp-\d+)?$/.test(f) && p !== file && olderThan(p, 3600e3)) rmrf(p);
   }
   return file;
 }
@@ -625,6 +634,10 @@ function writeGuestConfig(dir, opts, kernel, nonce) {
 }
 
 async function boot(opts, kernel, initramfs, missing) {
+  // Results directories of runs that were killed outright (SIGKILL) linger: sweep old ones.
+  for (const d of fs.readdirSync(os.tmpdir())) {
+    if (/^tsipvsadm-vm-\w{6}$/.test(d) && olderThan(path.join(os.tmpdir(), d), 86400e3)) rmrf(path.join(os.tmpdir(), d));
+  }
   const results = fs.mkdtempSync(path.join(os.tmpdir(), 'tsipvsadm-vm-'));
   const nonce = crypto.randomBytes(8).toString('hex');
   const stillMissing = writeGuestConfig(results, opts, kernel, nonce);
@@ -706,9 +719,8 @@ async function boot(opts, kernel, initramfs, missing) {
         return;
       }
       bootedAt = Date.now();
-      let rest = bootLog.slice(b + BEGIN.length);
+      const rest = bootLog.slice(b + BEGIN.length);
       bootLog = bootLog.slice(0, b);
-      rest = rest.replace(/^\r?\n/, '');
       state = 'run';
       if (rest) onRun(rest);
     } else if (state === 'run') {
@@ -767,7 +779,7 @@ async function boot(opts, kernel, initramfs, missing) {
 
   if (interrupted) {
     log(`interrupted by ${interrupted}; guest killed (${timing})`);
-    return 130;
+    return 128 + (os.constants.signals[interrupted] ?? 2);
   }
   if (timedOut) {
     log(`TIMEOUT: guest killed after ${opts.timeout} s (${timing})`);
