@@ -34,6 +34,8 @@ export interface ParseDeps {
   resolveHostV4(name: string): Promise<string | null>;
   /** getservbyname(name, proto): the port, or undefined. */
   getServByName(name: string, proto: string | undefined): number | undefined;
+  /** The environment popt looks at (POSIXLY_CORRECT, POSIX_ME_HARDER); process.env if absent. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export const defaultDeps: ParseDeps = { resolveHostV4, getServByName };

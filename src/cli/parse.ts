@@ -59,7 +59,16 @@ export class PoptContext {
   private readonly leftovers: string[] = [];
   private nextLeftover = 0;
 
-  constructor(argv0: string, args: readonly string[]) {
+  /**
+   * @param posixMeHarder popt's POPT_CONTEXT_POSIXMEHARDER, which poptGetContext sets when
+   *   POSIXLY_CORRECT or POSIX_ME_HARDER is in the environment: the first non-option ends the
+   *   options, as `--` does.
+   */
+  constructor(
+    argv0: string,
+    args: readonly string[],
+    private readonly posixMeHarder = false,
+  ) {
     this.argv = [argv0, ...args];
   }
 
@@ -77,6 +86,7 @@ export class PoptContext {
         }
         const orig = this.argv[this.next++];
         if (this.restLeftover || orig[0] !== '-' || orig === '-') {
+          if (this.posixMeHarder) this.restLeftover = true;
           this.leftovers.push(orig);
           continue;
         }
@@ -103,7 +113,7 @@ export class PoptContext {
         if (!def) return { kind: 'error', code: POPT_ERROR_BADOPT };
         if (bundle.length > 1) this.nextCharArg = bundle.slice(1);
       }
-      def = def!;
+      if (!def) return { kind: 'error', code: POPT_ERROR_BADOPT }; // can't happen
 
       if (def.arg === 'none') {
         if (longArg !== null || (this.nextCharArg !== null && this.nextCharArg[0] === '=')) {
@@ -216,7 +226,8 @@ export async function parseCommandLine(args: string[], argv0: string, deps: Pars
   // No arguments at all: list everything.
   if (args.length === 0) return toParsed(st);
 
-  const popt = new PoptContext(argv0, args);
+  const env = deps.env ?? process.env;
+  const popt = new PoptContext(argv0, args, env.POSIXLY_CORRECT !== undefined || env.POSIX_ME_HARDER !== undefined);
 
   // The first option must be a command.
   const first = popt.getNextOpt();

@@ -2,7 +2,7 @@
 // which fault wins when there are several (ipvsadm's order, not the order on the line).
 
 import { describe, expect, it } from 'vitest';
-import { failure, TRY } from './parse-helpers';
+import { deps, failure, failureWith, TRY } from './parse-helpers';
 
 const fail2 = (message: string) => ({ code: 2, stderr: `${message}\n`, kind: 'CliExit' });
 const popt = (message: string) => ({ code: 255, stderr: `${message}\n`, kind: 'PoptError' });
@@ -310,5 +310,22 @@ describe('which fault wins', () => {
     [['--start-daemon', 'foo', '--foo'], fail2('illegal start-daemon parameter specified')],
   ])('%j', async (args, expected) => {
     expect(await failure(...args)).toEqual(expected);
+  });
+});
+
+describe('POSIXLY_CORRECT / POSIX_ME_HARDER (popt ends options at the first non-option)', () => {
+  const posix = { ...deps, env: { POSIXLY_CORRECT: '' } };
+  const harder = { ...deps, env: { POSIX_ME_HARDER: '1' } };
+
+  it.each([
+    [posix, ['-L', 'foo', '--bogus'], fail2('unexpected argument foo')],
+    [harder, ['-L', 'foo', '--bogus'], fail2('unexpected argument foo')],
+    [deps, ['-L', 'foo', '--bogus'], popt('--bogus: unknown option')],
+    [posix, ['10', '--set', '20', '30'], tryHelp],
+    [posix, ['--set', '10', '20', '30', '-n'], fail2('unexpected argument -n')],
+    [posix, ['-A', '-t', '1.2.3.4:80', 'x', '-w', 'bad'], fail2('unexpected argument x')],
+    [deps, ['-A', '-t', '1.2.3.4:80', 'x', '-w', 'bad'], fail2('illegal weight specified')],
+  ])('%#: %j', async (d, args, expected) => {
+    expect(await failureWith(d as typeof deps, ...(args as string[]))).toEqual(expected);
   });
 });

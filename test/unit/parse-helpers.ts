@@ -25,6 +25,7 @@ const SERVICES: Record<string, number> = {
 export const deps: ParseDeps = {
   resolveHostV4: async (name) => (name === 'localhost' ? '127.0.0.1' : null),
   getServByName: (name, proto) => (proto === undefined ? undefined : SERVICES[`${name}/${proto}`]),
+  env: {},
 };
 
 /** Record every argument vector (for re-running them against the real binary). */
@@ -45,9 +46,14 @@ export interface Failure {
 
 /** Parse and expect a CliExit; returns its status, stderr and class name. */
 export async function failure(...args: string[]): Promise<Failure> {
-  record(args);
+  return failureWith(deps, ...args);
+}
+
+/** failure() with other look-ups or another environment. */
+export async function failureWith(with_: ParseDeps, ...args: string[]): Promise<Failure> {
+  if (with_ === deps) record(args);
   try {
-    const parsed = await parseCommandLine(args, ARGV0, deps);
+    const parsed = await parseCommandLine(args, ARGV0, with_);
     throw new Error(`expected a failure, got ${parsed.command}`);
   } catch (err) {
     if (err instanceof CliExit) return { code: err.exitCode, stderr: err.stderr, kind: err.constructor.name };
