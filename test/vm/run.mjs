@@ -674,8 +674,12 @@ async function boot(opts, kernel, initramfs, missing) {
   let interrupted = null;
 
   const verboseStamp = !!process.env.TSIPVSADM_VM_STAMP;
+  let stdoutBroken = false; // e.g. piped into head: keep running, drop output
+  process.stdout.on('error', () => {
+    stdoutBroken = true;
+  });
   const out = (s) => {
-    if (s) process.stdout.write(Buffer.from(s, 'latin1'));
+    if (s && !stdoutBroken) process.stdout.write(Buffer.from(s, 'latin1'));
   };
   const onRun = (text) => {
     pending += text;
