@@ -1,7 +1,7 @@
 // Differential harness: run Debian's ipvsadm and tsipvsadm from the same kernel state and compare
 // stdout, stderr, exit status and the state each leaves behind. Runs only inside the test guest.
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { IpvsClient } from '../../src/ipvs/client';
 import { runCli } from '../../src/cli/run';
 
@@ -55,26 +55,38 @@ export async function tsipvsadm(args: string[], stdin = ''): Promise<Outcome> {
   return { stdout, stderr, status };
 }
 
-/** Kernel state as text: the rules, the timeouts and the sync daemons. */
+/**
+ * Kernel state as text: the rules, the timeouts and the sync daemons. One ipvsadm -R run prints
+ * all three (listing lines inside -R print as usual), which keeps the guest's process count down.
+ */
 export function kernelState(): string {
-  return ['-Sn', '-L --timeout', '-L --daemon']
-    .map((a) => execFileSync(IPVSADM, a.split(' '), { encoding: 'latin1' }))
-    .join('--\n');
+  const r = ipvsadm(['-R'], '-S -n\n-L --timeout\n-L --daemon\n');
+  return r.stdout + r.stderr + `status ${r.status}\n`;
 }
 
-/** Back to a clean kernel: no services, default timeouts, no sync daemons. */
-export function resetKernel(): void {
-  execFileSync(IPVSADM, ['-C']);
-  execFileSync(IPVSADM, ['--set', '900', '120', '300']);
-  for (const state of ['master', 'backup']) spawnSync(IPVSADM, ['--stop-daemon', state]);
-}
+let daemonsMayRun = true;
 
+/**
+ * A clean kernel (no services, default timeouts, no sync daemons), then the setup lines, in one
+ * ipvsadm -R run. Any message on stderr means a setup line failed.
+ */
 function build(setup: string[][] = []): void {
-  resetKernel();
-  for (const line of setup) {
-    const r = ipvsadm(line);
-    if (r.status !== 0) throw new Error(`setup failed: ipvsadm ${line.join(' ')}: ${r.stderr}`);
+  if (daemonsMayRun) {
+    for (const state of ['master', 'backup']) spawnSync(IPVSADM, ['--stop-daemon', state]);
+    daemonsMayRun = false;
   }
+  const input = ['-C', '--set 900 120 300', ...setup.map((l) => l.join(' '))].join('\n') + '\n';
+  const r = ipvsadm(['-R'], input);
+  if (r.stderr || r.status !== 0) throw new Error(`setup failed: ${r.stderr}\n${input}`);
+}
+
+export function resetKernel(): void {
+  build([]);
+}
+
+/** Note that a case may have left sync daemons running (they survive -C). */
+function noteDaemons(state: string): void {
+  if (/sync daemon/.test(state)) daemonsMayRun = true;
 }
 
 export interface DiffResult {
@@ -86,8 +98,10 @@ export async function runDiff(c: DiffCase): Promise<DiffResult> {
   build(c.setup);
   const theirs = ipvsadm(c.args, c.stdin);
   const theirState = kernelState();
+  noteDaemons(theirState);
   if (c.kind !== 'read') build(c.setup);
   const ours = await tsipvsadm(c.args, c.stdin);
   const ourState = kernelState();
+  noteDaemons(ourState);
   return { ipvsadm: { ...theirs, state: theirState }, tsipvsadm: { ...ours, state: ourState } };
 }
