@@ -84,6 +84,19 @@ describe('connLine', () => {
     expect(hosts.calls).toEqual([]);
   });
 
+  it('matches rows observed from the real ipvsadm on a 6.1 guest', async () => {
+    const proc = [
+      'TCP 0A090909 0000 0A090909 0050 7F000001 0050 NONE             29\n',
+      'TCP 0A090909 B0C2 0A090909 0050 7F000001 0050 CLOSE             9\n',
+    ];
+    expect(connLineNumeric(proc[0], false)).toBe('TCP 00:29  NONE        10.9.9.9:0         10.9.9.9:80        127.0.0.1:80\n');
+    expect(connLineNumeric(proc[1], true)).toBe('TCP 00:09  CLOSE       10.9.9.9:45250     10.9.9.9:80        127.0.0.1:80\n');
+    hosts.map.set('127.0.0.1', 'localhost');
+    expect(await connLine(proc[0], false, false)).toBe(
+      'TCP 00:29  NONE        10.9.9.9:0         10.9.9.9:http      localhost:http\n',
+    );
+  });
+
   it('adds pe columns with --persistent-conn only when all 11 fields are present', async () => {
     const sip = v4row('UDP', 'C0A80007', 5060, 'C0A8010A', 5060, '0A000008', 5060, 'UDP', 59, ' sip 1234567@example.com');
     expect(await connLine(sip, true, true)).toBe(

@@ -342,14 +342,19 @@ describe('--timeout and --daemon', () => {
 
   it('prints daemons master/backup with optional fields', () => {
     expect(daemonLines([])).toBe('');
+    // Observed on a 6.1 guest (--start-daemon master, then backup with group/port/ttl/maxlen 1000).
     expect(
       daemonLines([
-        { state: 1, mcastIfn: 'eth0', syncId: 0, syncMaxlen: 1472, mcastGroup: '224.0.0.81', mcastPort: 8848, mcastTtl: 1 },
-        { state: 2, mcastIfn: 'eth1', syncId: 5, mcastGroup: 'FF02:0:0:0:0:0:0:1' },
+        { state: 1, mcastIfn: 'd0', syncId: 0, syncMaxlen: 1472, mcastGroup: '224.0.0.81', mcastPort: 8848, mcastTtl: 1 },
+        { state: 2, mcastIfn: 'd0', syncId: 9, syncMaxlen: 1024, mcastGroup: '239.1.2.3', mcastPort: 9000, mcastTtl: 5 },
       ]),
     ).toBe(
-      'master sync daemon (mcast=eth0, syncid=0, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)\n' +
-        'backup sync daemon (mcast=eth1, syncid=5, group=ff02::1)\n',
+      'master sync daemon (mcast=d0, syncid=0, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)\n' +
+        'backup sync daemon (mcast=d0, syncid=9, maxlen=1024, group=239.1.2.3, port=9000, ttl=5)\n',
+    );
+    // Fields the kernel did not send are left out; IPv6 groups print in inet_ntop form.
+    expect(daemonLines([{ state: 2, mcastIfn: 'eth1', syncId: 5, mcastGroup: 'FF02:0:0:0:0:0:0:1' }])).toBe(
+      'backup sync daemon (mcast=eth1, syncid=5, group=ff02::1)\n',
     );
   });
 });
