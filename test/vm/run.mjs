@@ -477,6 +477,18 @@ addr add 2001:db8:ffff:ffff:ffff:ffff:ffff:fffe/32 dev ipvs0 nodad
 addr add fdff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/8 dev ipvs0 nodad
 EOF
 
+# Name service: the host's resolver address would route into ipvs0 and every
+# DNS query would wait for its timeout. Point DNS at loopback, where nothing
+# listens, so look-ups fail at once; give the tests a few names of their own.
+$BB rm -f /etc/resolv.conf
+echo 'nameserver 127.0.0.1' >/etc/resolv.conf
+cat >>/etc/hosts <<'EOF'
+192.168.1.10 vip.example.test
+10.0.0.2 rs-one.example.test rs-one
+2001:db8::10 rs-six.example.test
+10.9.8.7 a-very-long-host-name-that-ipvsadm-truncates-in-listings.example.test
+EOF
+
 # Console: no \n -> \r\n translation on our side of the serial line.
 /bin/stty -onlcr </dev/console 2>/dev/null
 printf '@@TSIPVSADM-VM-BEGIN-%s@@' "$VM_NONCE" # no newline: output follows
