@@ -15,6 +15,12 @@ export function shellArgv0(scriptPath: string, path = process.env.PATH ?? ''): s
 }
 
 export async function main(argv = process.argv): Promise<void> {
+  // A closed pipe (`tsipvsadm -Lnc | head`) kills ipvsadm by SIGPIPE, silently; node ignores
+  // SIGPIPE, so end the same way by hand.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(141); // what a shell reports for SIGPIPE
+    else throw err;
+  });
   const io: CliIO = {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
