@@ -136,13 +136,12 @@ const COMMANDS: Record<CommandName, (ctx: Context, cmd: ParsedCommand) => Promis
   set: (ctx, cmd) => kernelOp(ctx, () => ctx.client.setTimeouts(cmd.timeouts)),
   'start-daemon': (ctx, cmd) => kernelOp(ctx, () => ctx.client.startDaemon(cmd.daemon)),
   'stop-daemon': (ctx, cmd) => kernelOp(ctx, () => ctx.client.stopDaemon(cmd.daemon)),
+  // ipvsadm exits right after printing these, even from inside -R input.
   help: async (ctx) => {
-    ctx.io.stdout(helpText(ctx.io.argv0));
-    return 0;
+    throw new CliExit(0, '', helpText(ctx.io.argv0));
   },
-  version: async (ctx) => {
-    ctx.io.stdout(versionText());
-    return 0;
+  version: async () => {
+    throw new CliExit(0, '', versionText());
   },
   list: (ctx, cmd) => list(ctx, cmd),
   save: (ctx, cmd) => save(ctx, cmd),
