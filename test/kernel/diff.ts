@@ -4,6 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import { IpvsClient } from '../../src/ipvs/client';
 import { runCli } from '../../src/cli/run';
+import { DestAttr, IpvsCommand, SvcAttr } from '../../src/ipvs/constants';
+import { unpackDest, unpackService } from '../../src/ipvs/codec';
+import { GenlSocket, iterAttrs } from '../../src/netlink/genl';
 
 export const IPVSADM = process.env.IPVSADM ?? '/usr/sbin/ipvsadm';
 
@@ -35,6 +38,9 @@ async function sharedClient(): Promise<IpvsClient> {
 export function closeClient(): void {
   client?.close();
   client = undefined;
+  raw?.close();
+  raw = undefined;
+  rawFamily = undefined;
 }
 
 /** Run Debian's ipvsadm (argv[0] "ipvsadm"). */
@@ -56,37 +62,104 @@ export async function tsipvsadm(args: string[], stdin = ''): Promise<Outcome> {
 }
 
 /**
- * Kernel state as text: the rules, the timeouts and the sync daemons. One ipvsadm -R run prints
- * all three (listing lines inside -R print as usual), which keeps the guest's process count down.
+ * Kernel state, read over netlink in-process (no process start: the guest is emulated, and an
+ * exec is the suite's main cost). Every service, its destinations, the timeouts and the daemons,
+ * as the kernel's own reply bytes (counters removed) with a readable decoding beside them; sorted,
+ * because the kernel's service order follows hash buckets that differ between two builds.
  */
-export function kernelState(): string {
-  const r = ipvsadm(['-R'], '-S -n\n-L --timeout\n-L --daemon\n');
-  return r.stdout + r.stderr + `status ${r.status}\n`;
+export async function kernelState(): Promise<string> {
+  const sock = (raw ??= new GenlSocket());
+  const family = (rawFamily ??= await sock.resolveFamily('IPVS'));
+  const ask = (cmd: IpvsCommand, attrs: Uint8Array[] = [], dump = false) => sock.request(family, cmd, 1, attrs, { dump });
+  const blocks: string[] = [];
+  for (const svc of await ask(IpvsCommand.GET_SERVICE, [], true)) {
+    const dests = await ask(IpvsCommand.GET_DEST, [svc.payload], true);
+    const destLines = dests.map((d) => `  dest ${show(unpackDest(d.payload, 0))} ${hexWithoutStats(d.payload, DestAttr.STATS, DestAttr.STATS64)}`);
+    blocks.push([`service ${show(unpackService(svc.payload))} ${hexWithoutStats(svc.payload, SvcAttr.STATS, SvcAttr.STATS64)}`, ...destLines.sort()].join('\n'));
+  }
+  const [timeouts] = await ask(IpvsCommand.GET_CONFIG);
+  const daemons = await ask(IpvsCommand.GET_DAEMON, [], true);
+  return [...blocks.sort(), `timeouts ${timeouts.payload.toString('hex')}`, ...daemons.map((d) => `daemon ${d.payload.toString('hex')}`)].join('\n') + '\n';
+}
+
+let raw: GenlSocket | undefined;
+let rawFamily: number | undefined;
+
+function show(o: object): string {
+  return JSON.stringify(o, (k, v) => (k === 'stats' ? undefined : v));
+}
+
+/** The reply's attribute bytes with the counters (stats nests) left out, as hex. */
+function hexWithoutStats(payload: Buffer, ...statsAttrs: number[]): string {
+  const [[type, nest]] = [...iterAttrs(payload)];
+  const kept = [...iterAttrs(nest)].filter(([t]) => !statsAttrs.includes(t));
+  return `${type}:` + kept.map(([t, v]) => `${t}=${v.toString('hex')}`).join(',');
+}
+
+/** The starting state as -R input: a clean kernel (no services, default timeouts), then the setup. */
+function setupInput(setup: string[][]): string {
+  return ['-C', '--set 900 120 300', ...setup.map((l) => l.join(' '))].join('\n') + '\n';
 }
 
 let daemonsMayRun = true;
 
 /**
- * A clean kernel (no services, default timeouts, no sync daemons), then the setup lines, in one
- * ipvsadm -R run. Any message on stderr means a setup line failed.
+ * Sync daemons survive -C, so stop them when a case may have left some. This uses ipvsadm, not
+ * the in-process client: stopping a backup daemon from the long-lived test process right after
+ * ipvsadm started one hung the guest kernel's reply in one run (not seen from a fresh process).
  */
-function build(setup: string[][] = []): void {
-  if (daemonsMayRun) {
-    for (const state of ['master', 'backup']) spawnSync(IPVSADM, ['--stop-daemon', state]);
-    daemonsMayRun = false;
-  }
-  const input = ['-C', '--set 900 120 300', ...setup.map((l) => l.join(' '))].join('\n') + '\n';
+function stopDaemons(): void {
+  if (!daemonsMayRun) return;
+  for (const state of ['master', 'backup']) spawnSync(IPVSADM, ['--stop-daemon', state]);
+  daemonsMayRun = false;
+}
+
+/** Note that the kernel may now run sync daemons (a state listing them, or a setup starting them). */
+function noteDaemons(text: string): void {
+  if (/^daemon |--start-daemon/m.test(text)) daemonsMayRun = true;
+}
+
+function buildWithIpvsadm(input: string): void {
   const r = ipvsadm(['-R'], input);
-  if (r.stderr || r.status !== 0) throw new Error(`setup failed: ${r.stderr}\n${input}`);
+  if (r.stderr || r.status !== 0) throw new Error(`setup failed under ipvsadm: ${r.stderr}\n${input}`);
 }
 
+async function buildWithTsipvsadm(input: string): Promise<void> {
+  const r = await tsipvsadm(['-R'], input);
+  if (r.stderr || r.status !== 0) throw new Error(`setup failed under tsipvsadm: ${r.stderr}\n${input}`);
+}
+
+/** Setups already shown to give the same kernel state whether ipvsadm or tsipvsadm builds them. */
+const verifiedSetups = new Set<string>();
+
+/**
+ * Build a case's starting state. Starting a process is the suite's main cost in the emulated
+ * guest, so states are built in-process by tsipvsadm's -R; the first time a setup is used it is
+ * also built by ipvsadm, and the two kernel states must be identical.
+ */
+async function build(setup: string[][] = []): Promise<void> {
+  const input = setupInput(setup);
+  stopDaemons();
+  noteDaemons(input);
+  if (!verifiedSetups.has(input)) {
+    buildWithIpvsadm(input);
+    const expected = await kernelState();
+    stopDaemons();
+    noteDaemons(input);
+    await buildWithTsipvsadm(input);
+    const got = await kernelState();
+    if (got !== expected) throw new Error(`tsipvsadm -R builds another state than ipvsadm -R from:\n${input}\nipvsadm:\n${expected}\ntsipvsadm:\n${got}`);
+    verifiedSetups.add(input);
+    return;
+  }
+  await buildWithTsipvsadm(input);
+}
+
+/** A clean kernel built by ipvsadm alone (for tests that do not use runDiff). */
 export function resetKernel(): void {
-  build([]);
-}
-
-/** Note that a case may have left sync daemons running (they survive -C). */
-function noteDaemons(state: string): void {
-  if (/sync daemon/.test(state)) daemonsMayRun = true;
+  daemonsMayRun = true;
+  stopDaemons();
+  buildWithIpvsadm(setupInput([]));
 }
 
 export interface DiffResult {
@@ -95,13 +168,13 @@ export interface DiffResult {
 }
 
 export async function runDiff(c: DiffCase): Promise<DiffResult> {
-  build(c.setup);
+  await build(c.setup);
   const theirs = ipvsadm(c.args, c.stdin);
-  const theirState = kernelState();
+  const theirState = await kernelState();
   noteDaemons(theirState);
-  if (c.kind !== 'read') build(c.setup);
+  if (c.kind !== 'read') await build(c.setup);
   const ours = await tsipvsadm(c.args, c.stdin);
-  const ourState = kernelState();
+  const ourState = await kernelState();
   noteDaemons(ourState);
   return { ipvsadm: { ...theirs, state: theirState }, tsipvsadm: { ...ours, state: ourState } };
 }

@@ -34,6 +34,6 @@ describe('the comparison itself', () => {
     const a = await runDiff({ args: ['-A', '-t', '10.2.0.1:80', '-s', 'rr'] });
     const b = await runDiff({ args: ['-A', '-t', '10.2.0.1:80', '-s', 'wrr'] });
     expect(a.tsipvsadm.state).not.toEqual(b.tsipvsadm.state);
-    expect(a.tsipvsadm.state).toContain('-A -t 10.2.0.1:80 -s rr');
+    expect(a.tsipvsadm.state).toContain('"address":"10.2.0.1","port":80,"scheduler":"rr"');
   });
 });
