@@ -162,6 +162,17 @@ export function resetKernel(): void {
   buildWithIpvsadm(setupInput([]));
 }
 
+/**
+ * ipvsadm, as a new process, reaches the kernel at least ~100 ms after the setup started a sync
+ * daemon; the in-process run would reach it within milliseconds. On the guest's 6.1 kernel a
+ * DEL_DAEMON for a master thread that started milliseconds earlier (with a backup running) was
+ * seen never to be answered (.cache-free reproduction: start backup, start master, stop master,
+ * in a loop, from one socket). Give daemon cases the gap a process start gives.
+ */
+const DAEMON_SETTLE_MS = 300;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const touchesDaemons = (c: DiffCase) => /daemon/.test([...(c.setup ?? []).flat(), ...c.args, c.stdin ?? ''].join(' '));
+
 export interface DiffResult {
   ipvsadm: Outcome & { state: string };
   tsipvsadm: Outcome & { state: string };
@@ -173,6 +184,7 @@ export async function runDiff(c: DiffCase): Promise<DiffResult> {
   const theirState = await kernelState();
   noteDaemons(theirState);
   if (c.kind !== 'read') await build(c.setup);
+  if (touchesDaemons(c)) await sleep(DAEMON_SETTLE_MS);
   const ours = await tsipvsadm(c.args, c.stdin);
   const ourState = await kernelState();
   noteDaemons(ourState);
