@@ -166,8 +166,8 @@ export function resetKernel(): void {
  * ipvsadm, as a new process, reaches the kernel at least ~100 ms after the setup started a sync
  * daemon; the in-process run would reach it within milliseconds. On the guest's 6.1 kernel a
  * DEL_DAEMON for a master thread that started milliseconds earlier (with a backup running) was
- * seen never to be answered (.cache-free reproduction: start backup, start master, stop master,
- * in a loop, from one socket). Give daemon cases the gap a process start gives.
+ * seen never to be answered (reproduced with one IpvsClient looping: start a backup, start a
+ * master, stop the master). Give daemon cases the gap a process start gives.
  */
 const DAEMON_SETTLE_MS = 300;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
