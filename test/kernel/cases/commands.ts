@@ -135,3 +135,17 @@ cases['names: tcp-only name on udp'] = w('-A -u [2001:db8::3]:http', []);
 cases['names: real server before service loses names'] = w('-a -r 10.0.0.2:http -t localhost:http -m', named);
 
 export default cases;
+
+// ---- long reverse names: the guest's /etc/hosts gives 10.9.8.7 a 70-character name, so the
+// listing's 33-byte (service) and 28-byte (server) cuts and the 59-character name cap all show.
+const longNames: string[][] = [
+  line('-A -t 10.9.8.7:https -p'),
+  line('-a -t 10.9.8.7:https -r 10.9.8.7 -g'),
+  line('-a -t 10.9.8.7:https -r 10.0.0.2:8443 -m'),
+  line('-A -u 192.168.1.10:domain'),
+  line('-a -u 192.168.1.10:domain -r 10.9.8.7:5353 -m'),
+  line('-A -t [2001:db8::10]:http'),
+];
+for (const a of ['-L', '-S', '-L --stats', '-L --rate', '-L --thresholds', '-L --persistent-conn', '-L --tun-info', '-L -t 10.9.8.7:443']) {
+  cases[`names: long host names ${a}`] = r(a, longNames);
+}
