@@ -3,7 +3,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { IpvsClient, IpvsError, type IpvsOperation } from '../ipvs/client';
-import { connHeader, connLine, readConnections } from '../format/connections';
+import { connHeader, connLine, connLineNumeric, readConnections } from '../format/connections';
 import { daemonLines, listFormatFor, listHeader, listTitle, serviceBlock, timeoutLine } from '../format/list';
 import { saveBlock, SimulatedCrash } from '../format/save';
 import { sortServices } from '../format/sort';
@@ -213,7 +213,8 @@ async function listConnections(ctx: Context, cmd: ParsedCommand): Promise<number
   ctx.io.stdout(connHeader(persistent));
   let batch = '';
   for await (const line of lines) {
-    const row = await connLine(line, numeric, persistent);
+    // -n needs no look-ups: take the synchronous path (tables can hold millions of rows).
+    const row = numeric ? connLineNumeric(line, persistent) : await connLine(line, false, persistent);
     if (row === null) {
       ctx.io.stdout(batch);
       throw new CliExit(LISTING_FAILED, '');
