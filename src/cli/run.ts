@@ -2,7 +2,7 @@
 // exit statuses (0 ok, 1 listing failure, 2 bad usage, 255 kernel refusal or popt error).
 
 import { spawnSync } from 'node:child_process';
-import { IpvsClient, IpvsError, type IpvsOperation } from '../ipvs/client';
+import { IpvsClient, IpvsError } from '../ipvs/client';
 import { connHeader, connLine, connLineNumeric, readConnections } from '../format/connections';
 import { daemonLines, listFormatFor, listHeader, listTitle, serviceBlock, timeoutLine } from '../format/list';
 import { saveBlock, SimulatedCrash } from '../format/save';
@@ -99,7 +99,6 @@ async function runLine(ctx: Context, args: string[], inRestore: boolean): Promis
   return COMMANDS[cmd.command](ctx, cmd);
 }
 
-
 /** A kernel operation: on refusal print ipvsadm's message and exit 255 (or go on, under -R). */
 async function kernelOp(ctx: Context, op: () => Promise<void>): Promise<number> {
   try {
@@ -118,7 +117,7 @@ async function fetchOrExit<T>(fetch: () => Promise<T>, silent = false): Promise<
     return await fetch();
   } catch (err) {
     if (!(err instanceof IpvsError)) throw err;
-    throw new CliExit(LISTING_FAILED, silent ? '' : ipvsStrerror(err.operation as IpvsOperation, err.errno) + '\n');
+    throw new CliExit(LISTING_FAILED, silent ? '' : ipvsStrerror(err.operation, err.errno) + '\n');
   }
 }
 
