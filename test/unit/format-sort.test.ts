@@ -7,42 +7,7 @@ import {
   sortServices,
 } from '../../src/format/sort';
 import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../../src/ipvs/constants';
-import type { Destination, Service } from '../../src/ipvs/types';
-
-function svc(p: Partial<Service>): Service {
-  return {
-    af: AF_INET,
-    protocol: IPPROTO_TCP,
-    address: '',
-    port: 0,
-    fwmark: 0,
-    scheduler: 'wlc',
-    flags: 0,
-    timeout: 0,
-    netmask: 0xffffffff,
-    peName: '',
-    ...p,
-  };
-}
-
-function dest(p: Partial<Destination>): Destination {
-  return {
-    af: AF_INET,
-    address: '0.0.0.0',
-    port: 0,
-    fwdMethod: 0,
-    weight: 1,
-    upperThreshold: 0,
-    lowerThreshold: 0,
-    tunType: 0,
-    tunPort: 0,
-    tunFlags: 0,
-    activeConns: 0,
-    inactConns: 0,
-    persistConns: 0,
-    ...p,
-  };
-}
+import { dest, svc } from './format-fixture';
 
 /** An independent, plainly written top-down merge sort (n1 = floor(n/2), left wins on <= 0). */
 function referenceMergeSort<T>(a: T[], cmp: (x: T, y: T) => number): T[] {
