@@ -3,20 +3,10 @@
 
 import { CliExit, type OptionName, type ParsedCommand } from './command';
 import { fail, genericOptCheck, tunnelOptCheck, type MatrixCommand } from './matrix';
-import {
-  DEFAULT_SCHEDULER,
-  MAX_TIMEOUT,
-  SEGV_EXIT,
-  defaultDeps,
-  findLongOption,
-  findShortOption,
-  initialState,
-  parseSchedFlags,
-  parseTimeout,
-  type OptionDef,
-  type ParseDeps,
-  type ParseState,
-} from './options';
+import { defaultDeps, initialState, type ParseDeps, type ParseState } from './options/state';
+import { findLongOption, findShortOption, type OptionDef } from './options/table';
+import { MAX_TIMEOUT, parseTimeout } from './options/values';
+import { DEFAULT_SCHEDULER, SEGV_EXIT, parseSchedFlags } from './options/sched-flags';
 import { FwdMethod, IPPROTO_UDP, SCHED_FLAGS_MASK, SvcFlag } from '../ipvs/constants';
 
 /** The multicast interface --start-daemon uses when none is given. */

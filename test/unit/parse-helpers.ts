@@ -4,7 +4,7 @@
 import { appendFileSync } from 'node:fs';
 import { CliExit, type ParsedCommand } from '../../src/cli/command';
 import { parseCommandLine } from '../../src/cli/parse';
-import type { ParseDeps } from '../../src/cli/options';
+import type { ParseDeps } from '../../src/cli/options/state';
 
 export const ARGV0 = '/usr/sbin/ipvsadm';
 

@@ -3,7 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine, PoptContext } from '../../src/cli/parse';
-import { OPTION_TABLE, cAtoi, cStrtol, stringToNumber, truncateBytes } from '../../src/cli/options';
+import { OPTION_TABLE } from '../../src/cli/options/table';
+import { cAtoi, cStrtol, stringToNumber, truncateBytes } from '../../src/cli/options/c-numbers';
 import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, SvcFlag } from '../../src/ipvs/constants';
 import { ARGV0, parse } from './parse-helpers';
 
