@@ -31,6 +31,9 @@ const HOST_PACKAGES = {
   'xz-utils': '/usr/bin/xz', // to unpack the kernel image once (see extractVmlinux)
   ipvsadm: '/sbin/ipvsadm',
   iproute2: '/sbin/ip',
+  tmux: '/usr/bin/tmux', // `top` under a pseudo-terminal
+  zsh: '/usr/bin/zsh', // syntax check of the generated completion script
+  fish: '/usr/bin/fish', // likewise
 };
 
 // Modules the initramfs needs to mount the host root (those that are
