@@ -3,7 +3,8 @@
 
 import { spawnSync } from 'node:child_process';
 import { IpvsClient, IpvsError } from '../ipvs/client';
-import { connHeader, connLine, connLineNumeric, readConnections } from '../format/connections';
+import { connHeader, connLine, connLineNumeric } from '../format/connections/rows';
+import { readConnections } from '../format/connections/proc-file';
 import { daemonLines, listFormatFor, listHeader, listTitle, serviceBlock, timeoutLine } from '../format/list';
 import { saveBlock, SimulatedCrash } from '../format/save';
 import { sortServices } from '../format/sort';

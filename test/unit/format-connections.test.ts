@@ -12,7 +12,8 @@ vi.mock('../../src/net/hosts', () => ({
   resolveHostV4: async () => null,
 }));
 
-import { connHeader, connLine, connLineNumeric, readConnections } from '../../src/format/connections';
+import { connHeader, connLine, connLineNumeric } from '../../src/format/connections/rows';
+import { readConnections } from '../../src/format/connections/proc-file';
 import { clearNameCaches } from '../../src/format/names';
 import { installServicesFixture } from './format-fixture';
 

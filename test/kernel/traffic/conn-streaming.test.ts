@@ -19,7 +19,7 @@ const FLAT_MIB = 16;
 // Not streaming: the whole file in, every row formatted, one write.
 const CONTROL = `
 const fs = require('fs');
-const { connHeader, connLineNumeric } = require(${JSON.stringify(`${ROOT}/dist/src/format/connections.js`)});
+const { connHeader, connLineNumeric } = require(${JSON.stringify(`${ROOT}/dist/src/format/connections/rows.js`)});
 const lines = fs.readFileSync('/proc/net/ip_vs_conn', 'latin1').split('\\n').slice(1).filter(Boolean);
 process.stdout.write(connHeader(false) + lines.map((l) => connLineNumeric(l + '\\n', false)).join(''));
 `;

@@ -1,0 +1,70 @@
+// `ipvsadm -L -c` rows: the header and one printed row per /proc/net/ip_vs_conn piece, numeric
+// or with names, at ipvsadm's column widths. Rows are latin1 byte strings (the printf widths
+// count bytes): write them back with Buffer.from(row, 'latin1').
+
+import { IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../../ipvs/constants';
+import { addrPortToName, numericName } from '../names';
+import { padRight } from '../numbers';
+import { decodeAddrs } from './addresses';
+import { scanConn, type ConnFields } from './scan';
+
+/** The two header lines printed after the file's own first line has been read. */
+export function connHeader(persistentConn: boolean): string {
+  const head = `pro expire ${padRight('state', 11)} ${padRight('source', 18)} ${padRight('virtual', 18)} `;
+  return persistentConn
+    ? `IPVS connection entries\n${head}${padRight('destination', 18)} ${padRight('pe name', 16)} pe_data\n`
+    : `IPVS connection entries\n${head}destination\n`;
+}
+
+function connProto(protocol: string): number {
+  if (protocol === 'TCP') return IPPROTO_TCP;
+  if (protocol === 'UDP') return IPPROTO_UDP;
+  if (protocol === 'SCTP') return IPPROTO_SCTP;
+  return 0;
+}
+
+function row(f: ConnFields, cname: string, vname: string, dname: string, persistentConn: boolean): string {
+  const e = f.expires >>> 0;
+  const min = Math.floor(e / 60);
+  const sec = e % 60;
+  const expire = `${min < 10 ? '0' : ''}${min}:${sec < 10 ? '0' : ''}${sec}`;
+  const head = `${padRight(f.protocol, 3)} ${padRight(expire, 6)} ${padRight(f.state, 11)} ${padRight(cname, 18)} ${padRight(vname, 18)} `;
+  if (persistentConn && f.n === 11) return `${head}${padRight(dname, 16)} ${padRight(f.peName, 18)} ${f.peData}\n`;
+  return `${head}${dname}\n`;
+}
+
+/**
+ * The `-n` row of one piece of /proc/net/ip_vs_conn, synchronously (no look-ups at all), or null
+ * where sscanf returns EOF (an empty or all-white-space piece: ipvsadm exits 1 there).
+ */
+export function connLineNumeric(procLine: string, persistentConn: boolean): string | null {
+  const f = scanConn(procLine);
+  if (f.n === -1) return null;
+  const { c, v, d } = decodeAddrs(f);
+  return row(
+    f,
+    numericName(c.af, c.text, f.cport),
+    numericName(v.af, v.text, f.vport),
+    numericName(d.af, d.text, f.dport),
+    persistentConn,
+  );
+}
+
+/**
+ * The row ipvsadm prints for one piece of /proc/net/ip_vs_conn, or null where sscanf returns EOF
+ * (the runner then exits 1 silently). Names resolve as in the listing unless `numeric`; port
+ * names only for TCP, UDP and SCTP rows.
+ */
+export async function connLine(procLine: string, numeric: boolean, persistentConn: boolean): Promise<string | null> {
+  if (numeric) return connLineNumeric(procLine, persistentConn);
+  const f = scanConn(procLine);
+  if (f.n === -1) return null;
+  const { c, v, d } = decodeAddrs(f);
+  const proto = connProto(f.protocol);
+  const [cname, vname, dname] = await Promise.all([
+    addrPortToName(c.af, c.text, f.cport, proto, false),
+    addrPortToName(v.af, v.text, f.vport, proto, false),
+    addrPortToName(d.af, d.text, f.dport, proto, false),
+  ]);
+  return row(f, cname, vname, dname, persistentConn);
+}
