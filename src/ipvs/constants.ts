@@ -11,6 +11,21 @@ export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
 export const IPPROTO_SCTP = 132;
 
+/** Address families IPVS speaks (UNSPEC: not yet known, as ipvsadm's parser starts out). */
+export enum AddressFamily {
+  UNSPEC = 0,
+  INET = AF_INET,
+  INET6 = AF_INET6,
+}
+
+/** Service protocols (NONE: a firewall-mark service, whose protocol the kernel reports as 0). */
+export enum Protocol {
+  NONE = 0,
+  TCP = IPPROTO_TCP,
+  UDP = IPPROTO_UDP,
+  SCTP = IPPROTO_SCTP,
+}
+
 export enum IpvsCommand {
   NEW_SERVICE = 1,
   SET_SERVICE = 2,

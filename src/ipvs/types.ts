@@ -1,8 +1,14 @@
-// Public models of IPVS objects. Platform-neutral: the codec turns them into netlink attributes and back.
+// Models of IPVS objects. Platform-neutral: the codec turns them into netlink attributes and back.
+//
+// Configuration (what a user sets) is kept apart from live state (connection counters and
+// traffic statistics, which only the kernel reports): ServiceConfig / DestinationConfig are what
+// one writes, Service / Destination what a listing reads back.
 //
 // Addresses are text (IPv4 dotted quad, IPv6 in any form inet_pton accepts; the codec reports IPv6
 // in glibc's inet_ntop form). Ports are host-order numbers. Counters are bigint because the
 // kernel's 64-bit statistics overflow a double's 53-bit integer range.
+
+import type { AddressFamily, DaemonState, FwdMethod, Protocol, TunnelFlags, TunnelType } from './constants';
 
 export interface Stats {
   conns: bigint;
@@ -17,12 +23,11 @@ export interface Stats {
   outbps: bigint;
 }
 
-/** What identifies a virtual service: a fwmark, or protocol + address + port. */
+/** What identifies a virtual service: a fwmark (with its family), or protocol + address + port. */
 export interface ServiceKey {
-  /** AF_INET (2) or AF_INET6 (10). */
-  af: number;
-  /** IPPROTO_TCP/UDP/SCTP; 0 for fwmark services as the kernel reports them. */
-  protocol: number;
+  af: AddressFamily;
+  /** TCP/UDP/SCTP; NONE (0) for fwmark services as the kernel reports them. */
+  protocol: Protocol;
   /** Virtual address; '' for fwmark services. */
   address: string;
   port: number;
@@ -30,9 +35,10 @@ export interface ServiceKey {
   fwmark: number;
 }
 
-export interface Service extends ServiceKey {
+/** A virtual service's settings. */
+export interface ServiceConfig extends ServiceKey {
   scheduler: string;
-  /** IP_VS_SVC_F_* bits; HASHED is stripped when read back from the kernel. */
+  /** IP_VS_SVC_F_* bits (SvcFlag); HASHED is stripped when read back from the kernel. */
   flags: number;
   /** Persistence timeout in seconds. */
   timeout: number;
@@ -40,21 +46,34 @@ export interface Service extends ServiceKey {
   netmask: number;
   /** Persistence engine name ('' when none). */
   peName: string;
+}
+
+/** A virtual service as the kernel reports it: its settings and its traffic statistics. */
+export interface Service extends ServiceConfig {
   stats?: Stats;
 }
 
-export interface Destination {
-  af: number;
+/** What identifies a real server within its service. */
+export interface DestinationKey {
+  af: AddressFamily;
   address: string;
   port: number;
-  /** FwdMethod value (conn_flags & 7). */
-  fwdMethod: number;
+}
+
+/** A real server's settings. */
+export interface DestinationConfig extends DestinationKey {
+  /** Forwarding method (conn_flags & 7). */
+  fwdMethod: FwdMethod;
   weight: number;
   upperThreshold: number;
   lowerThreshold: number;
-  tunType: number;
+  tunType: TunnelType;
   tunPort: number;
-  tunFlags: number;
+  tunFlags: TunnelFlags;
+}
+
+/** A real server as the kernel reports it: settings, connection counters, statistics. */
+export interface Destination extends DestinationConfig {
   activeConns: number;
   inactConns: number;
   persistConns: number;
@@ -68,8 +87,7 @@ export interface TimeoutConfig {
 }
 
 export interface Daemon {
-  /** DaemonState: 1 master, 2 backup. */
-  state: number;
+  state: DaemonState;
   mcastIfn: string;
   syncId: number;
   /** The optional fields are sent only when given and reported only when the kernel has them. */
