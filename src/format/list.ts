@@ -5,6 +5,7 @@
 import { AF_INET, AF_INET6, FwdMethod, SCHED_FLAGS_MASK, SvcFlag, TunnelType } from '../ipvs/constants';
 import type { Daemon, Destination, Info, Service, Stats, TimeoutConfig } from '../ipvs/types';
 import { u32ToDotted } from '../net/inet';
+import { FWD_METHOD_MASK, forwardingByMethod, tunnelFlagsByValue, tunnelTypeByValue } from '../model/tables';
 import { canonicalV6, destName, schedFlagsText, serviceName } from './names';
 import { fmtD, fmtLlu8, fmtU, low32, padRight, printLargeNum } from './numbers';
 import { sortDests } from './sort';
@@ -85,35 +86,25 @@ const ZERO_STATS: Stats = {
 
 /** fwd_name: Masq, Local, Tunnel, Route; glibc prints the NULL of methods 4..7 as `(null)`. */
 export function fwdName(fwdMethod: number): string {
-  switch (fwdMethod & 7) {
-    case FwdMethod.MASQ:
-      return 'Masq';
-    case FwdMethod.LOCALNODE:
-      return 'Local';
-    case FwdMethod.TUNNEL:
-      return 'Tunnel';
-    case FwdMethod.DROUTE:
-      return 'Route';
-    default:
-      return '(null)';
-  }
+  return forwardingByMethod(fwdMethod)?.label ?? '(null)';
 }
 
 /** The `-c`/`+c`/`r+c` flag text; out-of-range indexes printed `(null)` in the observed build. */
 function tunFlagText(flags: number): string {
-  return ['-c', '+c', 'r+c'][flags] ?? '(null)';
+  return tunnelFlagsByValue(flags)?.label ?? '(null)';
 }
 
 /** fwd_tun_info: the TunnelInfo column (`n/a` unless a tunnel of a known type). */
 export function tunInfo(d: Destination): string {
-  if ((d.fwdMethod & 7) !== FwdMethod.TUNNEL) return 'n/a';
-  switch (d.tunType) {
+  if ((d.fwdMethod & FWD_METHOD_MASK) !== FwdMethod.TUNNEL) return 'n/a';
+  const type = tunnelTypeByValue(d.tunType);
+  switch (type?.type) {
     case TunnelType.IPIP:
-      return 'ipip';
+      return type.name;
     case TunnelType.GUE:
-      return `gue:${d.tunPort & 0xffff}:${tunFlagText(d.tunFlags)}`.slice(0, 15);
+      return `${type.name}:${d.tunPort & 0xffff}:${tunFlagText(d.tunFlags)}`.slice(0, 15);
     case TunnelType.GRE:
-      return `gre:${tunFlagText(d.tunFlags)}`.slice(0, 15);
+      return `${type.name}:${tunFlagText(d.tunFlags)}`.slice(0, 15);
     default:
       return 'n/a';
   }

@@ -8,7 +8,8 @@
 // as `[ip6-localhost]:http` and `2001:db8::5` as `[foo6]:http` from /etc/hosts lines, while
 // `::2` and `2001:db8::1` (no entries) stayed numeric, so the look-up uses the whole address.
 
-import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, SvcFlag } from '../ipvs/constants';
+import { AF_INET, AF_INET6 } from '../ipvs/constants';
+import { protocolByNumber, schedFlagWords } from '../model/tables';
 import type { Destination, Service } from '../ipvs/types';
 import { inetPton6, ntop6 } from '../net/inet';
 import { reverseLookup } from '../net/hosts';
@@ -82,31 +83,11 @@ export async function addrPortToName(
   return cut59(af === AF_INET ? `${host}:${pname}` : `[${host}]:${pname}`);
 }
 
-function listingProto(protocol: number): string {
-  switch (protocol) {
-    case IPPROTO_TCP:
-      return 'TCP';
-    case IPPROTO_UDP:
-      return 'UDP';
-    case IPPROTO_SCTP:
-      return 'SCTP';
-    default:
-      return '?';
-  }
-}
+/** The listing's protocol column (`?` for a protocol ipvsadm does not know). */
+const listingProto = (protocol: number): string => protocolByNumber(protocol)?.label ?? '?';
 
-function ruleProto(protocol: number): string {
-  switch (protocol) {
-    case IPPROTO_TCP:
-      return '-t';
-    case IPPROTO_UDP:
-      return '-u';
-    case IPPROTO_SCTP:
-      return '--sctp-service';
-    default:
-      return '--xxx-service';
-  }
-}
+/** The `-S` switch of a protocol. */
+const ruleProto = (protocol: number): string => protocolByNumber(protocol)?.ruleSwitch ?? '--xxx-service';
 
 /**
  * svc_name. Listing form: `TCP  addr:port` (`%-4s %s`, cut to 33 bytes unless IPv6),
@@ -142,14 +123,5 @@ export async function destName(
 
 /** print_sched_flags: the comma-separated flag names for the service's scheduler. */
 export function schedFlagsText(scheduler: string, flags: number): string {
-  const out: string[] = [];
-  if (scheduler === 'sh' || scheduler === 'mh') {
-    if (flags & SvcFlag.SCHED1) out.push(`${scheduler}-fallback`);
-    if (flags & SvcFlag.SCHED2) out.push(`${scheduler}-port`);
-  } else {
-    if (flags & SvcFlag.SCHED1) out.push('flag-1');
-    if (flags & SvcFlag.SCHED2) out.push('flag-2');
-    if (flags & SvcFlag.SCHED3) out.push('flag-3');
-  }
-  return out.join(',');
+  return schedFlagWords(scheduler, flags).join(',');
 }

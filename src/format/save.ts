@@ -4,6 +4,7 @@
 import { AF_INET, AF_INET6, FwdMethod, SCHED_FLAGS_MASK, SvcFlag, TunnelType } from '../ipvs/constants';
 import type { Destination, Service } from '../ipvs/types';
 import { u32ToDotted } from '../net/inet';
+import { FWD_METHOD_MASK, forwardingByMethod, tunnelFlagsByValue, tunnelTypeByValue } from '../model/tables';
 import { destName, schedFlagsText, serviceName } from './names';
 import { fmtD, fmtU } from './numbers';
 import { sortDests } from './sort';
@@ -27,30 +28,18 @@ export class SimulatedCrash extends Error {
 
 /** fwd_switch: -m, -i, -g (LOCALNODE and DROUTE); NULL, printed `(null)`, for 4..7. */
 export function fwdSwitch(fwdMethod: number): string {
-  switch (fwdMethod & 7) {
-    case FwdMethod.MASQ:
-      return '-m';
-    case FwdMethod.TUNNEL:
-      return '-i';
-    case FwdMethod.LOCALNODE:
-    case FwdMethod.DROUTE:
-      return '-g';
-    default:
-      return '(null)';
-  }
+  return forwardingByMethod(fwdMethod)?.ruleSwitch ?? '(null)';
 }
-
-const TUN_FLAG_OPTS = ['--tun-nocsum', '--tun-csum', '--tun-remcsum'];
 
 /** tun_flags_opts[flags], or a crash carrying the part of the line printed before the `%s`. */
 function tunFlagOpt(flags: number, printedBefore: string): string {
-  const s = TUN_FLAG_OPTS[flags];
-  if (s === undefined) {
+  const entry = tunnelFlagsByValue(flags);
+  if (entry === undefined) {
     const crash = new SimulatedCrash('SIGSEGV', `tun_flags ${flags} indexes past tun_flags_opts`);
     crash.partialOutput = printedBefore;
     throw crash;
   }
-  return s;
+  return `--${entry.longOption}`;
 }
 
 /** The `-A` line's text after `-A svc_name -s sched`. */
@@ -72,16 +61,17 @@ function serviceRuleOptions(svc: Service): string {
 
 function destRule(svcName: string, d: Destination, dname: string): string {
   const base = `-a ${svcName} -r ${dname} ${fwdSwitch(d.fwdMethod)} -w ${fmtD(d.weight)}`;
-  if ((d.fwdMethod & 7) !== FwdMethod.TUNNEL) return base + '\n';
-  switch (d.tunType) {
+  if ((d.fwdMethod & FWD_METHOD_MASK) !== FwdMethod.TUNNEL) return base + '\n';
+  const type = tunnelTypeByValue(d.tunType);
+  switch (type?.type) {
     case TunnelType.IPIP:
-      return `${base} --tun-type ipip\n`;
+      return `${base} --tun-type ${type.name}\n`;
     case TunnelType.GUE: {
-      const head = `${base} --tun-type gue --tun-port ${d.tunPort & 0xffff} `;
+      const head = `${base} --tun-type ${type.name} --tun-port ${d.tunPort & 0xffff} `;
       return `${head}${tunFlagOpt(d.tunFlags, head)}\n`;
     }
     case TunnelType.GRE: {
-      const head = `${base} --tun-type gre `;
+      const head = `${base} --tun-type ${type.name} `;
       return `${head}${tunFlagOpt(d.tunFlags, head)}\n`;
     }
     default:

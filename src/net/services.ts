@@ -2,7 +2,7 @@
 // the first matching line wins, and a port maps back to the line's official name.
 
 import { readFileSync } from 'node:fs';
-import { IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../ipvs/constants';
+import { protocolByNumber } from '../model/tables';
 
 interface ServiceEntry {
   name: string;
@@ -35,7 +35,7 @@ function load(): ServiceEntry[] {
 
 /** The protocol name getservby* takes for an IPPROTO number, or undefined for other protocols. */
 export function protoName(protocol: number): string | undefined {
-  return { [IPPROTO_TCP]: 'tcp', [IPPROTO_UDP]: 'udp', [IPPROTO_SCTP]: 'sctp' }[protocol];
+  return protocolByNumber(protocol)?.name;
 }
 
 export function getServByName(name: string, proto: string | undefined): number | undefined {
