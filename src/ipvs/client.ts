@@ -18,6 +18,7 @@ import {
 } from './codec';
 import { IPVS_GENL_NAME, IPVS_GENL_VERSION, IpvsCommand } from './constants';
 import type { Daemon, Destination, Info, Service, ServiceKey, TimeoutConfig } from './types';
+import { readSnapshot, type ReadOptions, type Snapshot } from '../model/snapshot';
 
 /**
  * The libipvs operation a request belongs to. ipvsadm words its error messages by operation
@@ -44,6 +45,15 @@ export type IpvsOperation =
   | 'get_service'
   | 'get_dests'
   | 'get_info';
+
+/** Options of a dump request. */
+export interface DumpOptions {
+  /**
+   * Return what an interrupted dump (NLM_F_DUMP_INTR) delivered instead of throwing
+   * DumpInterruptedError, as libipvs does (it ignores the mark).
+   */
+  acceptInterrupted?: boolean;
+}
 
 /** A kernel refusal, with the errno and the operation it answered. */
 export class IpvsError extends Error {
@@ -78,12 +88,21 @@ export class IpvsClient {
     this.sock.close();
   }
 
-  private async call(op: IpvsOperation, cmd: IpvsCommand, attrs: Uint8Array[] = [], dump = false) {
+  private async call(op: IpvsOperation, cmd: IpvsCommand, attrs: Uint8Array[] = [], dump = false, opts: DumpOptions = {}) {
     try {
       return await this.sock.request(this.family, cmd, IPVS_GENL_VERSION, attrs, { dump });
     } catch (err) {
+      if (opts.acceptInterrupted && err instanceof DumpInterruptedError) return err.partial;
       throw toIpvsError(op, err);
     }
+  }
+
+  /**
+   * The whole state in one read: services with their destinations (fetched many at once), info,
+   * timeouts and sync daemons. See readSnapshot for the options.
+   */
+  snapshot(opts?: ReadOptions): Promise<Snapshot> {
+    return readSnapshot(this, opts);
   }
 
   async info(): Promise<Info> {
@@ -91,8 +110,8 @@ export class IpvsClient {
     return unpackInfo(reply.payload);
   }
 
-  async services(): Promise<Service[]> {
-    const replies = await this.call('get_services', IpvsCommand.GET_SERVICE, [], true);
+  async services(opts?: DumpOptions): Promise<Service[]> {
+    const replies = await this.call('get_services', IpvsCommand.GET_SERVICE, [], true, opts);
     return replies.map((r) => unpackService(r.payload));
   }
 
@@ -103,8 +122,8 @@ export class IpvsClient {
     return unpackService(reply.payload);
   }
 
-  async destinations(key: ServiceKey): Promise<Destination[]> {
-    const replies = await this.call('get_dests', IpvsCommand.GET_DEST, packServiceKey(key), true);
+  async destinations(key: ServiceKey, opts?: DumpOptions): Promise<Destination[]> {
+    const replies = await this.call('get_dests', IpvsCommand.GET_DEST, packServiceKey(key), true, opts);
     return replies.map((r) => unpackDest(r.payload, key.af));
   }
 

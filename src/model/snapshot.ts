@@ -1,0 +1,148 @@
+// A snapshot of the whole IPVS state: info, every service with its destinations and statistics,
+// the timeouts and the sync daemons, read as one service dump and then the destination dumps of
+// many services at once (the client matches replies by sequence number, so several requests can
+// be in flight on its one socket).
+//
+// The kernel has no combined dump, so a table changed between the dumps can give a service whose
+// destinations cannot be read; such a failure is reported with the services read before it, in
+// order, so a listing can print what ipvsadm would have printed before it failed. A dump the
+// kernel marks interrupted (NLM_F_DUMP_INTR: the table changed while it was read) makes the whole
+// read start again, a bounded number of times.
+
+import type { IpvsClient } from '../ipvs/client';
+import type { Daemon, Destination, Info, Service, ServiceKey, TimeoutConfig } from '../ipvs/types';
+import { DumpInterruptedError } from '../netlink/genl';
+import { sortDests, sortServices } from '../format/sort';
+
+/** A service as listed: its settings, statistics and real servers. */
+export interface ServiceState extends Service {
+  destinations: Destination[];
+}
+
+export interface Snapshot {
+  info: Info;
+  services: ServiceState[];
+  timeouts: TimeoutConfig;
+  daemons: Daemon[];
+}
+
+export interface ReadOptions {
+  /**
+   * 'ipvsadm' (default): services and each service's destinations in the order `ipvsadm -L`
+   * prints them. 'kernel': as the kernel dumped them (what `--nosort` prints).
+   */
+  order?: 'ipvsadm' | 'kernel';
+  /** Destination dumps in flight at once (default 64). */
+  concurrency?: number;
+  /** How many times an interrupted read starts again before giving up (default 3). */
+  retries?: number;
+  /**
+   * When the last attempt is still interrupted, take what the dumps returned instead of
+   * failing (ipvsadm ignores the interrupted mark altogether). Default false: throw
+   * DumpInterruptedError.
+   */
+  acceptInterrupted?: boolean;
+  /** Read only this service (GET_SERVICE for it, then its destinations). */
+  service?: ServiceKey;
+}
+
+export const DEFAULT_CONCURRENCY = 64;
+export const DEFAULT_RETRIES = 3;
+
+/**
+ * A read that failed part way. `services` holds the services read in full before the one that
+ * failed (in the requested order); `stage` says which request failed: the service dump (or the
+ * one-service look-up), or the destinations of `failedService`.
+ */
+export class SnapshotReadError extends Error {
+  override readonly name = 'SnapshotReadError';
+  constructor(
+    readonly stage: 'services' | 'destinations',
+    readonly services: ServiceState[],
+    readonly failedService: Service | undefined,
+    override readonly cause: unknown,
+  ) {
+    super(`reading IPVS ${stage} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+/** Every service (or the one asked for) with its destinations. */
+export async function readServices(client: IpvsClient, opts: ReadOptions = {}): Promise<ServiceState[]> {
+  return withRetry(opts, (last) => readServicesOnce(client, opts, last && !!opts.acceptInterrupted));
+}
+
+/** The whole state: info, services with destinations, timeouts, daemons. */
+export async function readSnapshot(client: IpvsClient, opts: ReadOptions = {}): Promise<Snapshot> {
+  return withRetry(opts, async (last) => {
+    const info = await client.info();
+    const services = await readServicesOnce(client, opts, last && !!opts.acceptInterrupted);
+    const [timeouts, daemons] = await Promise.all([client.timeouts(), client.daemons()]);
+    return { info, services, timeouts, daemons };
+  });
+}
+
+async function withRetry<T>(opts: ReadOptions, read: (last: boolean) => Promise<T>): Promise<T> {
+  const retries = Math.max(0, opts.retries ?? DEFAULT_RETRIES);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await read(attempt === retries);
+    } catch (err) {
+      if (attempt < retries && isInterrupted(err)) continue;
+      throw err;
+    }
+  }
+}
+
+const isInterrupted = (err: unknown) =>
+  err instanceof DumpInterruptedError || (err instanceof SnapshotReadError && err.cause instanceof DumpInterruptedError);
+
+async function readServicesOnce(client: IpvsClient, opts: ReadOptions, acceptInterrupted: boolean): Promise<ServiceState[]> {
+  const dumpOpts = { acceptInterrupted };
+  let services: Service[];
+  try {
+    services = opts.service ? [await client.service(opts.service)] : await client.services(dumpOpts);
+  } catch (err) {
+    throw new SnapshotReadError('services', [], undefined, err);
+  }
+  const kernelOrder = opts.order === 'kernel';
+  const ordered = kernelOrder ? services : sortServices(services);
+  const dests = await mapConcurrent(ordered, opts.concurrency ?? DEFAULT_CONCURRENCY, (svc) => client.destinations(svc, dumpOpts));
+  const states = (n: number) =>
+    ordered.slice(0, n).map((svc, i) => ({ ...svc, destinations: kernelOrder ? dests.values[i]! : sortDests(dests.values[i]!) }));
+  if (dests.failed !== undefined) {
+    throw new SnapshotReadError('destinations', states(dests.failed), ordered[dests.failed], dests.error);
+  }
+  return states(ordered.length);
+}
+
+/**
+ * Run `fn` over `items` with at most `limit` calls pending. On failure, stops starting calls
+ * past the failed index and reports the lowest failed index, so the caller sees the first
+ * failure in item order whatever order the replies came in.
+ */
+export async function mapConcurrent<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<{ values: (R | undefined)[]; failed?: number; error?: unknown }> {
+  const values = new Array<R | undefined>(items.length);
+  let next = 0;
+  let failed: number | undefined;
+  let error: unknown;
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= items.length || (failed !== undefined && i > failed)) return;
+      try {
+        values[i] = await fn(items[i]);
+      } catch (err) {
+        if (failed === undefined || i < failed) {
+          failed = i;
+          error = err;
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return { values, failed, error };
+}
