@@ -3,6 +3,7 @@
 // fault (table order, not command-line order), are ipvsadm's.
 
 import { CliExit, type CommandName, type OptionName } from './command';
+import { TUNNEL_TYPES } from '../model/tables';
 
 /** ipvsadm's fail(): the message and a newline on stderr, exit status 2. */
 export function fail(message: string): never {
@@ -74,7 +75,7 @@ export const COMMANDS_V_OPTIONS: Readonly<Record<MatrixCommand, string>> = {
 };
 
 /** Tunnel type names by IP_VS_CONN_F_TUNNEL_TYPE_* value. */
-export const TUNNEL_TYPE_NAMES: readonly string[] = ['ipip', 'gue', 'gre'];
+export const TUNNEL_TYPE_NAMES: readonly string[] = TUNNEL_TYPES.map((t) => t.name);
 
 /** The tunnel matrix's option columns. */
 export const TUNNEL_OPTIONS: readonly OptionName[] = ['tun-port', 'tun-nocsum', 'tun-csum', 'tun-remcsum'];

@@ -1,19 +1,9 @@
-// ipvsadm's -b (--sched-flags) words and parse_sched_flags.
+// parse_sched_flags: ipvsadm's -b (--sched-flags) words (SCHED_FLAG_WORDS, from the model's service-flag table).
 
-import { SvcFlag } from '../../ipvs/constants';
+import { SCHED_FLAG_WORDS } from '../../model/tables';
 import { fail } from '../matrix';
 import { cString } from './c-numbers';
 
-/** -b words: their flag bit, and the scheduler they require (if any). */
-export const SCHED_FLAG_WORDS: Readonly<Record<string, { bit: number; scheduler?: string }>> = {
-  'flag-1': { bit: SvcFlag.SCHED1 },
-  'flag-2': { bit: SvcFlag.SCHED2 },
-  'flag-3': { bit: SvcFlag.SCHED3 },
-  'sh-fallback': { bit: SvcFlag.SCHED1, scheduler: 'sh' },
-  'sh-port': { bit: SvcFlag.SCHED2, scheduler: 'sh' },
-  'mh-fallback': { bit: SvcFlag.SCHED1, scheduler: 'mh' },
-  'mh-port': { bit: SvcFlag.SCHED2, scheduler: 'mh' },
-};
 
 /** The scheduler ipvsadm falls back to when -s is absent or empty. */
 export const DEFAULT_SCHEDULER = 'wlc';
@@ -34,7 +24,7 @@ export function parseSchedFlags(scheduler: string, arg: string): number | null {
   if (words.length === 0) return null;
   let flags = 0;
   for (const word of words) {
-    const known = Object.prototype.hasOwnProperty.call(SCHED_FLAG_WORDS, word) ? SCHED_FLAG_WORDS[word] : undefined;
+    const known = SCHED_FLAG_WORDS.get(word);
     if (!known) fail(`invalid scheduler flag \`${word}'`);
     flags |= known.bit;
     if (known.scheduler !== undefined && known.scheduler !== sched) fail(`incompatible scheduler flag \`${word}'`);

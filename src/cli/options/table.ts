@@ -8,9 +8,7 @@ import {
   AF_INET6,
   DaemonState,
   FwdMethod,
-  IPPROTO_SCTP,
   IPPROTO_TCP,
-  IPPROTO_UDP,
   IP_VS_IFNAME_MAXLEN,
   IP_VS_PENAME_MAXLEN,
   IP_VS_SCHEDNAME_MAXLEN,
@@ -19,6 +17,7 @@ import {
   TunnelFlags,
 } from '../../ipvs/constants';
 import { fail } from '../matrix';
+import { FORWARDING_METHODS, PROTOCOLS, TUNNEL_FLAGS } from '../../model/tables';
 import { INT_MAX, stringToNumber, truncateBytes } from './c-numbers';
 import type { ParseState } from './state';
 import {
@@ -127,9 +126,9 @@ export const OPTION_TABLE: readonly OptionDef[] = [
     handle: daemonState('illegal start-daemon parameter specified'),
   },
   { long: 'stop-daemon', arg: 'required', command: 'stop-daemon', handle: daemonState('illegal start_daemon specified') },
-  { long: 'tcp-service', short: 't', arg: 'required', optname: 'service-address', handle: serviceOption(IPPROTO_TCP) },
-  { long: 'udp-service', short: 'u', arg: 'required', optname: 'service-address', handle: serviceOption(IPPROTO_UDP) },
-  { long: 'sctp-service', arg: 'required', optname: 'service-address', handle: serviceOption(IPPROTO_SCTP) },
+  ...PROTOCOLS.map(
+    (p): OptionDef => ({ long: p.longOption, short: p.shortOption, arg: 'required', optname: 'service-address', handle: serviceOption(p.protocol) }),
+  ),
   {
     long: 'fwmark-service',
     short: 'f',
@@ -185,9 +184,10 @@ export const OPTION_TABLE: readonly OptionDef[] = [
       if (parse === SERVICE_ADDR) st.dest.port = st.service.port;
     },
   },
-  { long: 'masquerading', short: 'm', arg: 'none', optname: 'forwarding-method', handle: forwarding(FwdMethod.MASQ) },
-  { long: 'ipip', short: 'i', arg: 'none', optname: 'forwarding-method', handle: forwarding(FwdMethod.TUNNEL) },
-  { long: 'gatewaying', short: 'g', arg: 'none', optname: 'forwarding-method', handle: forwarding(FwdMethod.DROUTE) },
+  // -m, -i, -g in the forwarding table's order (masquerading, ipip, gatewaying, as ipvsadm's table).
+  ...FORWARDING_METHODS.filter((f) => f.longOption).map(
+    (f): OptionDef => ({ long: f.longOption!, short: f.shortOption, arg: 'none', optname: 'forwarding-method', handle: forwarding(f.method) }),
+  ),
   {
     long: 'weight',
     short: 'w',
@@ -306,9 +306,7 @@ export const OPTION_TABLE: readonly OptionDef[] = [
     optname: 'tun-port',
     handle: numberOption(1, 65535, 'illegal tunnel port specified', (st, n) => (st.dest.tunPort = n)),
   },
-  { long: 'tun-nocsum', arg: 'none', optname: 'tun-nocsum', handle: tunFlag(TunnelFlags.NOCSUM) },
-  { long: 'tun-csum', arg: 'none', optname: 'tun-csum', handle: tunFlag(TunnelFlags.CSUM) },
-  { long: 'tun-remcsum', arg: 'none', optname: 'tun-remcsum', handle: tunFlag(TunnelFlags.REMCSUM) },
+  ...TUNNEL_FLAGS.map((t): OptionDef => ({ long: t.longOption, arg: 'none', optname: t.longOption, handle: tunFlag(t.flags) })),
 ];
 
 /** popt's look-up by long name: exact match only (no abbreviations), first entry wins. */

@@ -6,6 +6,7 @@ import { AF_INET, AF_INET6, NETMASK_V6_FULL } from '../../ipvs/constants';
 import { inetAton, inetPton4, inetPton6, ntop4, ntop6, u32ToDotted } from '../../net/inet';
 import { protoName } from '../../net/services';
 import { fail } from '../matrix';
+import { tunnelTypeByName } from '../../model/tables';
 import { UINT_MAX, cAtoi, cStrtol, stringToNumber } from './c-numbers';
 import type { ParseDeps } from './state';
 
@@ -137,5 +138,5 @@ export function parseMcastGroup(arg: string): string {
 
 /** parse_tun_type. */
 export function parseTunType(name: string): number {
-  return ['ipip', 'gue', 'gre'].indexOf(name);
+  return tunnelTypeByName(name)?.type ?? -1;
 }

@@ -2,7 +2,7 @@
 // or with names, at ipvsadm's column widths. Rows are latin1 byte strings (the printf widths
 // count bytes): write them back with Buffer.from(row, 'latin1').
 
-import { IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../../ipvs/constants';
+import { protocolByLabel } from '../../model/tables';
 import { addrPortToName, numericName } from '../names';
 import { padRight } from '../numbers';
 import { decodeAddrs } from './addresses';
@@ -16,11 +16,9 @@ export function connHeader(persistentConn: boolean): string {
     : `IPVS connection entries\n${head}destination\n`;
 }
 
+/** The file's Pro column to a protocol number (0 for others: port names are then not looked up). */
 function connProto(protocol: string): number {
-  if (protocol === 'TCP') return IPPROTO_TCP;
-  if (protocol === 'UDP') return IPPROTO_UDP;
-  if (protocol === 'SCTP') return IPPROTO_SCTP;
-  return 0;
+  return protocolByLabel(protocol)?.protocol ?? 0;
 }
 
 function row(f: ConnFields, cname: string, vname: string, dname: string, persistentConn: boolean): string {
