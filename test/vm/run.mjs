@@ -16,6 +16,7 @@ import { parseArgs } from './args.mjs';
 import { boot } from './boot.mjs';
 import { ensureInitramfs } from './initramfs.mjs';
 import { ensureKernel } from './kernel.mjs';
+import { takeGuestSlot } from './slots.mjs';
 import { CACHE, Fatal, log } from './util.mjs';
 
 async function main() {
@@ -28,6 +29,7 @@ async function main() {
   const kernel = ensureKernel();
   const missing = [];
   const initramfs = ensureInitramfs(kernel);
+  await takeGuestSlot();
   return boot(opts, kernel, initramfs, missing);
 }
 
