@@ -15,8 +15,6 @@ import { sortDests } from './sort';
  * binary does (killed by SIGSEGV, status 139, stdout still in its buffer is lost).
  */
 export class SimulatedCrash extends Error {
-  /** What the binary had already handed to printf when it crashed (part of the last line too). */
-  partialOutput = '';
   constructor(
     public readonly signal: 'SIGSEGV',
     message: string,
@@ -31,14 +29,10 @@ export function fwdSwitch(fwdMethod: number): string {
   return forwardingByMethod(fwdMethod)?.ruleSwitch ?? '(null)';
 }
 
-/** tun_flags_opts[flags], or a crash carrying the part of the line printed before the `%s`. */
-function tunFlagOpt(flags: number, printedBefore: string): string {
+/** tun_flags_opts[flags], or the crash ipvsadm has where flags index past that table. */
+function tunFlagOpt(flags: number): string {
   const entry = tunnelFlagsByValue(flags);
-  if (entry === undefined) {
-    const crash = new SimulatedCrash('SIGSEGV', `tun_flags ${flags} indexes past tun_flags_opts`);
-    crash.partialOutput = printedBefore;
-    throw crash;
-  }
+  if (entry === undefined) throw new SimulatedCrash('SIGSEGV', `tun_flags ${flags} indexes past tun_flags_opts`);
   return `--${entry.longOption}`;
 }
 
@@ -68,11 +62,11 @@ function destRule(svcName: string, d: Destination, dname: string): string {
       return `${base} --tun-type ${type.name}\n`;
     case TunnelType.GUE: {
       const head = `${base} --tun-type ${type.name} --tun-port ${d.tunPort & 0xffff} `;
-      return `${head}${tunFlagOpt(d.tunFlags, head)}\n`;
+      return `${head}${tunFlagOpt(d.tunFlags)}\n`;
     }
     case TunnelType.GRE: {
       const head = `${base} --tun-type ${type.name} `;
-      return `${head}${tunFlagOpt(d.tunFlags, head)}\n`;
+      return `${head}${tunFlagOpt(d.tunFlags)}\n`;
     }
     default:
       return base + '\n';
@@ -85,13 +79,6 @@ export async function saveBlock(svc: Service, dests: readonly Destination[], num
   let out = `-A ${name} -s ${svc.scheduler}${serviceRuleOptions(svc)}\n`;
   const list = sortDests(dests);
   const names = await Promise.all(list.map((d) => destName(d, svc.protocol, numeric, false)));
-  for (let i = 0; i < list.length; i++) {
-    try {
-      out += destRule(name, list[i], names[i]);
-    } catch (e) {
-      if (e instanceof SimulatedCrash) e.partialOutput = out + e.partialOutput;
-      throw e;
-    }
-  }
+  for (let i = 0; i < list.length; i++) out += destRule(name, list[i], names[i]);
   return out;
 }

@@ -137,7 +137,6 @@ export enum FwdMethod {
   DROUTE = 3,
   BYPASS = 4,
 }
-export const FWD_MASK = 0x7;
 
 export enum TunnelType {
   IPIP = 0,

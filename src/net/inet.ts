@@ -130,11 +130,6 @@ export function inetPton6(text: string): Uint8Array | null {
   return out;
 }
 
-/** inet_pton for either family. */
-export function inetPton(af: number, text: string): Uint8Array | null {
-  return af === AF_INET6 ? inetPton6(text) : inetPton4(text);
-}
-
 export function ntop4(bytes: Uint8Array): string {
   return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
 }
@@ -171,11 +166,6 @@ export function ntop6(bytes: Uint8Array): string {
   }
   if (best.base !== -1 && best.base + best.len === 8) out += ':';
   return out;
-}
-
-/** inet_ntop for either family. */
-export function inetNtop(af: number, bytes: Uint8Array): string {
-  return af === AF_INET6 ? ntop6(bytes) : ntop4(bytes);
 }
 
 /** Host-order u32 to dotted quad (inet_ntoa of the network-order value). */
