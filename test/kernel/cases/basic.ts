@@ -2,8 +2,7 @@
 // services, IPv4 and IPv6, every forwarding method, several schedulers, and the kernel's refusals.
 
 import type { DiffCase } from '../diff';
-
-const line = (s: string) => s.split(' ').filter(Boolean);
+import { caseBuilders, words } from '../case-helpers';
 
 /** A varied starting state (the reference listing's, on addresses the guest can route). */
 export const BASE: string[][] = [
@@ -22,10 +21,9 @@ export const BASE: string[][] = [
   '-A -f 7 -6 -s mh -b mh-fallback,mh-port',
   '-A -f 100 -s wrr -p',
   '-a -f 100 -r 10.0.0.9:0 -g -w 0',
-].map(line);
+].map(words);
 
-const w = (args: string, setup: string[][] = BASE): DiffCase => ({ args: line(args), setup, kind: 'write' });
-const r = (args: string, setup: string[][] = BASE): DiffCase => ({ args: line(args), setup, kind: 'read' });
+const { w, r } = caseBuilders(BASE);
 
 const cases: Record<string, DiffCase> = {};
 

@@ -2,12 +2,10 @@
 // daemon, -R, help and version, name resolution, and errors of every kind.
 
 import type { DiffCase } from '../diff';
+import { caseBuilders, words } from '../case-helpers';
 import { BASE } from './basic';
 
-const line = (s: string) => s.split(' ').filter(Boolean);
-const w = (args: string, setup: string[][] = BASE): DiffCase => ({ args: line(args), setup, kind: 'write' });
-const r = (args: string, setup: string[][] = BASE): DiffCase => ({ args: line(args), setup, kind: 'read' });
-const restore = (stdin: string, setup: string[][] = BASE, args = '-R'): DiffCase => ({ args: line(args), setup, stdin, kind: 'write' });
+const { w, r, restore } = caseBuilders(BASE);
 
 const cases: Record<string, DiffCase> = {};
 
@@ -63,8 +61,8 @@ const timeouts: Record<string, string> = {
   'hex': '--set 0x10 2 3',
 };
 for (const [name, args] of Object.entries(timeouts)) cases[`set: ${name}`] = w(args);
-cases['set: listed after set'] = { args: line('-L --timeout'), setup: [line('--set 11 22 33')], kind: 'read' };
-cases['set: partial then list'] = { args: line('-L --timeout'), setup: [line('--set 11 22 33'), line('--set 0 44 0')], kind: 'read' };
+cases['set: listed after set'] = r('-L --timeout', ['--set 11 22 33']);
+cases['set: partial then list'] = r('-L --timeout', ['--set 11 22 33', '--set 0 44 0']);
 
 // ---- sync daemon ----
 const daemon: Record<string, string> = {
@@ -88,7 +86,7 @@ const daemon: Record<string, string> = {
   'no state': '--start-daemon',
 };
 for (const [name, args] of Object.entries(daemon)) cases[`daemon: ${name}`] = w(args);
-const running = [line('--start-daemon master --mcast-interface ipvs0 --syncid 3'), line('--start-daemon backup --mcast-interface lo --syncid 4 --mcast-port 9999')];
+const running = [words('--start-daemon master --mcast-interface ipvs0 --syncid 3'), words('--start-daemon backup --mcast-interface lo --syncid 4 --mcast-port 9999')];
 cases['daemon: list both'] = r('-L --daemon', running);
 cases['daemon: start twice'] = w('--start-daemon master --mcast-interface ipvs0', running);
 cases['daemon: stop master'] = w('--stop-daemon master', running);
@@ -124,7 +122,7 @@ for (const a of ['-h', '--help', '-v', '--version', '-h -n', '-v extra', '-A -h'
 }
 
 // ---- names on input and output ----
-const named: string[][] = [line('-A -t localhost:http'), line('-a -t localhost:http -r localhost:8080 -m'), line('-A -u 127.0.0.1:domain'), line('-A -t 127.0.0.1:https -p')];
+const named: string[][] = [words('-A -t localhost:http'), words('-a -t localhost:http -r localhost:8080 -m'), words('-A -u 127.0.0.1:domain'), words('-A -t 127.0.0.1:https -p')];
 cases['names: list without -n'] = r('-L', named);
 cases['names: save without -n'] = r('-S', named);
 cases['names: list one service by name'] = r('-L -t localhost:http', named);
@@ -134,18 +132,19 @@ cases['names: udp-only name on tcp'] = w('-A -t 10.3.0.1:domain', []);
 cases['names: tcp-only name on udp'] = w('-A -u [2001:db8::3]:http', []);
 cases['names: real server before service loses names'] = w('-a -r 10.0.0.2:http -t localhost:http -m', named);
 
-export default cases;
 
 // ---- long reverse names: the guest's /etc/hosts gives 10.9.8.7 a 70-character name, so the
 // listing's 33-byte (service) and 28-byte (server) cuts and the 59-character name cap all show.
 const longNames: string[][] = [
-  line('-A -t 10.9.8.7:https -p'),
-  line('-a -t 10.9.8.7:https -r 10.9.8.7 -g'),
-  line('-a -t 10.9.8.7:https -r 10.0.0.2:8443 -m'),
-  line('-A -u 192.168.1.10:domain'),
-  line('-a -u 192.168.1.10:domain -r 10.9.8.7:5353 -m'),
-  line('-A -t [2001:db8::10]:http'),
+  words('-A -t 10.9.8.7:https -p'),
+  words('-a -t 10.9.8.7:https -r 10.9.8.7 -g'),
+  words('-a -t 10.9.8.7:https -r 10.0.0.2:8443 -m'),
+  words('-A -u 192.168.1.10:domain'),
+  words('-a -u 192.168.1.10:domain -r 10.9.8.7:5353 -m'),
+  words('-A -t [2001:db8::10]:http'),
 ];
 for (const a of ['-L', '-S', '-L --stats', '-L --rate', '-L --thresholds', '-L --persistent-conn', '-L --tun-info', '-L -t 10.9.8.7:443']) {
   cases[`names: long host names ${a}`] = r(a, longNames);
 }
+
+export default cases;

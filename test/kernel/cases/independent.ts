@@ -8,28 +8,11 @@
 // except the few cases under "slow-dns/".
 
 import type { DiffCase } from '../diff';
+import { caseBuilders } from '../case-helpers';
 
 // ---------------------------------------------------------------- helpers
 
-const words = (s: string): string[] => s.split(/[ ]+/).filter((w) => w !== '');
-const lines = (ls: string[]): string[][] => ls.map(words);
-
-/** A case that may change the kernel; args as one space-separated string or as an explicit argv. */
-function w(args: string | string[], setup: string[] = [], stdin?: string): DiffCase {
-  const c: DiffCase = { args: typeof args === 'string' ? words(args) : args, setup: lines(setup) };
-  if (stdin !== undefined) c.stdin = stdin;
-  return c;
-}
-
-/** A read-only case (listing): both tools run on one kernel state. */
-function r(args: string | string[], setup: string[] = []): DiffCase {
-  return { ...w(args, setup), kind: 'read' };
-}
-
-/** -R with the given input. */
-function restore(stdin: string, setup: string[] = [], args = '-R'): DiffCase {
-  return w(args, setup, stdin);
-}
+const { w, r, restore } = caseBuilders();
 
 // ---------------------------------------------------------------- fixed-seed generator
 
