@@ -13,6 +13,7 @@ import { ipvsStrerror } from './errors';
 import { helpText, versionText } from './help';
 import { parseCommandLine, PoptError, tryHelp } from './parse';
 import { tokenizeRestoreInput } from './restore';
+import { isVerbLine } from '../verbs/dispatch';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -37,6 +38,10 @@ const CONN_FILE = '/proc/net/ip_vs_conn';
  * throws for anything ipvsadm would report.
  */
 export async function runCli(args: string[], io: CliIO, client?: IpvsClient): Promise<number> {
+  if (isVerbLine(args)) {
+    const { runVerbLine } = await import('../verbs/dispatch');
+    return runVerbLine(args, io, client ?? (() => initIpvs(io)));
+  }
   let own: IpvsClient | undefined;
   try {
     const ctx: Context = { io, client: client ?? (own = await initIpvs(io)) };
