@@ -136,6 +136,11 @@ export class PoptContext {
     return this.argv[this.next - 1];
   }
 
+  /** The position in `args` (argv without argv[0]) of the element last consumed. */
+  lastIndex(): number {
+    return this.next - 2;
+  }
+
   /** poptGetArg: the next leftover, or null. */
   getArg(): string | null {
     return this.nextLeftover < this.leftovers.length ? this.leftovers[this.nextLeftover++] : null;

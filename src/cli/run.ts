@@ -14,6 +14,8 @@ import { helpText, versionText } from './help';
 import { parseCommandLine, PoptError, tryHelp } from './parse';
 import { tokenizeRestoreInput } from './restore';
 import { isVerbLine } from '../verbs/dispatch';
+import { takeExtensionOptions } from './extensions';
+import { checkJsonOption, listJson } from './list-json';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -42,10 +44,12 @@ export async function runCli(args: string[], io: CliIO, client?: IpvsClient): Pr
     const { runVerbLine } = await import('../verbs/dispatch');
     return runVerbLine(args, io, client ?? (() => initIpvs(io)));
   }
+  // tsipvsadm's own options (--json), taken out where ipvsadm would reject them.
+  const line = takeExtensionOptions(args);
   let own: IpvsClient | undefined;
   try {
     const ctx: Context = { io, client: client ?? (own = await initIpvs(io)) };
-    return await runLine(ctx, args, false);
+    return await runLine(ctx, line.args, false, line.given.json ?? 0);
   } catch (err) {
     if (err instanceof CliExit) {
       if (err.stdout) io.stdout(err.stdout);
@@ -99,9 +103,14 @@ function initMessage(err: unknown): string {
   return String(err);
 }
 
-async function runLine(ctx: Context, args: string[], inRestore: boolean): Promise<number> {
+async function runLine(ctx: Context, args: string[], inRestore: boolean, json = 0): Promise<number> {
   const cmd = await parseCommandLine(args, ctx.io.argv0);
   if (inRestore && cmd.command === 'restore') throw tryHelp(ctx.io.argv0);
+  // -h and -v print their text whatever follows, as ipvsadm does.
+  if (json && cmd.command !== 'help' && cmd.command !== 'version') {
+    checkJsonOption(cmd, json);
+    return listJson(ctx, cmd);
+  }
   return COMMANDS[cmd.command](ctx, cmd);
 }
 

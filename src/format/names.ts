@@ -38,7 +38,8 @@ export function numericName(af: number, canonicalText: string, port: number): st
 const hostCache = new Map<string, Promise<string | null>>();
 const portCache = new Map<number, string>();
 
-function hostName(address: string): Promise<string | null> {
+/** gethostbyaddr through the cache: the host name, or null when the address has none. */
+export function hostName(address: string): Promise<string | null> {
   let p = hostCache.get(address);
   if (!p) {
     p = reverseLookup(address).catch(() => null);

@@ -1,0 +1,131 @@
+// `--json` on the compatible command line: every listing (-L/-l and its variants, -c, --timeout,
+// --daemon, a single service, -S) as a JSON document instead of text. The fetches and their
+// failures are the text listing's (same messages and statuses); the document is written only
+// once complete, except -c, which streams, one entry per line, so memory stays flat.
+
+import type { IpvsClient } from '../ipvs/client';
+import { IpvsError } from '../ipvs/client';
+import type { Destination, Service } from '../ipvs/types';
+import { connRecord } from '../format/connections/record';
+import { readConnections } from '../format/connections/proc-file';
+import {
+  connectionJson,
+  daemonsJson,
+  infoJson,
+  SCHEMA_VERSION,
+  serviceConfigJson,
+  serviceJson,
+  systemNames,
+  timeoutsJson,
+  toJsonText,
+  type NameLookup,
+} from '../format/json';
+import { sortDests, sortServices } from '../format/sort';
+import { CliExit, type OptionName, type ParsedCommand } from './command';
+import { ipvsStrerror } from './errors';
+import { fail } from './matrix';
+import type { CliIO } from './run';
+
+const LISTING_FAILED = 1;
+const CONN_FILE = '/proc/net/ip_vs_conn';
+
+export interface JsonListContext {
+  io: CliIO;
+  client: IpvsClient;
+}
+
+/** A fetch as the text listing makes it: on refusal its message (unless silent), status 1. */
+async function fetchOrExit<T>(fetch: () => Promise<T>, silent = false): Promise<T> {
+  try {
+    return await fetch();
+  } catch (err) {
+    if (!(err instanceof IpvsError)) throw err;
+    throw new CliExit(LISTING_FAILED, silent ? '' : ipvsStrerror(err.operation, err.errno) + '\n');
+  }
+}
+
+/**
+ * Check that `--json` (given `count` times) goes with a listing, in ipvsadm's words for an option
+ * that does not fit its command (status 2).
+ */
+export function checkJsonOption(cmd: ParsedCommand, count: number): void {
+  if (count > 1) fail("multiple 'json' options specified");
+  if (cmd.command !== 'list' && cmd.command !== 'save') fail(`Illegal 'json' option with the '${cmd.command}' command`);
+}
+
+/** The services with their destinations, in the order the text listing prints them. */
+async function servicesWithDests(client: IpvsClient, sorted: boolean, only?: Service): Promise<{ svc: Service; dests: Destination[] }[]> {
+  const services = only ? [await fetchOrExit(() => client.service(only))] : await fetchOrExit(() => client.services());
+  const ordered = sorted ? sortServices(services) : services;
+  const out: { svc: Service; dests: Destination[] }[] = [];
+  for (const svc of ordered) {
+    const dests = await fetchOrExit(() => client.destinations(svc));
+    out.push({ svc, dests: sorted ? sortDests(dests) : dests });
+  }
+  return out;
+}
+
+/** Run a listing command (checkJsonOption passed) and write its JSON document. */
+export async function listJson(ctx: JsonListContext, cmd: ParsedCommand): Promise<number> {
+  const { io, client } = ctx;
+  const has = (o: OptionName) => cmd.options.has(o);
+  const names: NameLookup | null = has('numeric') ? null : systemNames;
+  const write = (doc: object) => io.stdout(toJsonText({ schemaVersion: SCHEMA_VERSION, ...doc }) + '\n');
+
+  if (cmd.command === 'save') {
+    const all = await servicesWithDests(client, true);
+    write({ services: await Promise.all(all.map(({ svc, dests }) => serviceConfigJson(svc, dests, names))) });
+    return 0;
+  }
+  if (has('connection')) return listConnectionsJson(io, names);
+  if (has('timeout')) {
+    write({ timeouts: timeoutsJson(await fetchOrExit(() => client.timeouts(), true)) });
+    return 0;
+  }
+  if (has('daemon')) {
+    write({ daemons: daemonsJson(await fetchOrExit(() => client.daemons(), true)) });
+    return 0;
+  }
+  const sorted = !has('nosort');
+  if (has('service-address')) {
+    const [one] = await servicesWithDests(client, sorted, cmd.service);
+    write({ services: [await serviceJson(one.svc, one.dests, names)] });
+    return 0;
+  }
+  const info = infoJson(await fetchOrExit(() => client.info()));
+  const all = await servicesWithDests(client, sorted);
+  write({ ipvs: info, services: await Promise.all(all.map(({ svc, dests }) => serviceJson(svc, dests, names))) });
+  return 0;
+}
+
+/** -c: streamed, one connection per line, written in batches. */
+async function listConnectionsJson(io: CliIO, names: NameLookup | null): Promise<number> {
+  let lines: AsyncGenerator<string>;
+  try {
+    lines = readConnections(CONN_FILE);
+    const first = await lines.next();
+    if (first.done) throw new CliExit(LISTING_FAILED, `unexpected input from ${CONN_FILE}\n`);
+  } catch (err) {
+    if (err instanceof CliExit) throw err;
+    throw new CliExit(LISTING_FAILED, `cannot open file ${CONN_FILE}\n`);
+  }
+  let batch = `{"schemaVersion":${SCHEMA_VERSION},"connections":[`;
+  let sep = '\n';
+  let status = 0;
+  for await (const line of lines) {
+    const rec = connRecord(line);
+    // Where ipvsadm stops (an empty piece, status 1), the document still ends well-formed.
+    if (rec === null) {
+      status = LISTING_FAILED;
+      break;
+    }
+    batch += sep + JSON.stringify(await connectionJson(rec, names));
+    sep = ',\n';
+    if (batch.length > 1 << 16) {
+      io.stdout(batch);
+      batch = '';
+    }
+  }
+  io.stdout(batch + '\n]}\n');
+  return status;
+}

@@ -1,0 +1,352 @@
+// The JSON renderer: the same data as ipvsadm's text listings, as documents that
+// schema/tsipvsadm.schema.json describes. Pure functions from the model to plain objects (the
+// caller serializes them), plus the look-ups that add names beside addresses.
+//
+// Choices a reader relies on (the man page says why):
+// - 64-bit counters and rates are decimal strings: JSON numbers are doubles to most readers
+//   (JavaScript, jq before 1.7), which round above 2^53.
+// - Every record carries every field, whatever text columns the listing options select.
+// - Without -n, `host` and `portName` are added beside `address` and `port`, only where a name
+//   exists; the address and port are always there.
+
+import { AF_INET, AF_INET6, FwdMethod, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, SvcFlag, TunnelType } from '../ipvs/constants';
+import type { Daemon, Destination, Info, Service, Stats, TimeoutConfig } from '../ipvs/types';
+import { u32ToDotted } from '../net/inet';
+import { canonicalV6, hostName, schedFlagsText } from './names';
+import { getServByPort, protoName } from '../net/services';
+import type { ConnRecord } from './connections/record';
+
+/** The version of the document layout; bumped on an incompatible change. */
+export const SCHEMA_VERSION = 1;
+
+// ---- names of values (to be taken from the model's tables) -------------------------------
+
+const FAMILY_NAMES: Readonly<Record<number, 'inet' | 'inet6'>> = { [AF_INET]: 'inet', [AF_INET6]: 'inet6' };
+const PROTOCOL_NAMES: Readonly<Record<number, 'tcp' | 'udp' | 'sctp'>> = {
+  [IPPROTO_TCP]: 'tcp',
+  [IPPROTO_UDP]: 'udp',
+  [IPPROTO_SCTP]: 'sctp',
+};
+const FORWARDING_NAMES: Readonly<Record<number, string>> = {
+  [FwdMethod.MASQ]: 'masq',
+  [FwdMethod.LOCALNODE]: 'local',
+  [FwdMethod.TUNNEL]: 'tunnel',
+  [FwdMethod.DROUTE]: 'route',
+  [FwdMethod.BYPASS]: 'bypass',
+};
+const TUNNEL_TYPE_NAMES: Readonly<Record<number, 'ipip' | 'gue' | 'gre'>> = {
+  [TunnelType.IPIP]: 'ipip',
+  [TunnelType.GUE]: 'gue',
+  [TunnelType.GRE]: 'gre',
+};
+const TUNNEL_CHECKSUM_NAMES: readonly ('nocsum' | 'csum' | 'remcsum')[] = ['nocsum', 'csum', 'remcsum'];
+
+export const familyName = (af: number): string => FAMILY_NAMES[af] ?? `af${af}`;
+export const protocolName = (protocol: number): string => PROTOCOL_NAMES[protocol] ?? `proto${protocol}`;
+
+/** `tcp:10.0.0.1:80`, `udp:[2001:db8::1]:53`, `fwmark:5`, `fwmark6:5`: the service notation. */
+export function serviceKeyText(svc: Service): string {
+  if (svc.fwmark) return `${svc.af === AF_INET6 ? 'fwmark6' : 'fwmark'}:${svc.fwmark >>> 0}`;
+  return `${protocolName(svc.protocol)}:${hostPort(svc.af, svc.address, svc.port)}`;
+}
+
+/** `10.0.0.2:80` or `[2001:db8::2]:80`. */
+export function hostPort(af: number, address: string, port: number): string {
+  return af === AF_INET6 ? `[${canonicalV6(address)}]:${port}` : `${address}:${port}`;
+}
+
+// ---- document types ----------------------------------------------------------------------
+
+/** A 64-bit counter as decimal text. */
+export type Counter = string;
+
+export interface StatsJson {
+  conns: Counter;
+  inPkts: Counter;
+  outPkts: Counter;
+  inBytes: Counter;
+  outBytes: Counter;
+}
+
+export interface RatesJson {
+  cps: Counter;
+  inPps: Counter;
+  outPps: Counter;
+  inBps: Counter;
+  outBps: Counter;
+}
+
+/** Names beside an address and port (absent under -n, and where none exists). */
+export interface NamesJson {
+  host?: string;
+  portName?: string;
+}
+
+export interface TunnelJson {
+  type: 'ipip' | 'gue' | 'gre';
+  /** GUE only. */
+  port?: number;
+  /** GUE and GRE. */
+  checksum?: 'nocsum' | 'csum' | 'remcsum';
+}
+
+export interface DestinationConfigJson {
+  family: string;
+  address: string;
+  port: number;
+  forwarding: string;
+  weight: number;
+  upperThreshold: number;
+  lowerThreshold: number;
+  tunnel: TunnelJson | null;
+}
+
+export interface DestinationJson extends DestinationConfigJson, NamesJson {
+  activeConns: number;
+  inactiveConns: number;
+  persistentConns: number;
+  stats: StatsJson;
+  rates: RatesJson;
+}
+
+export interface PersistenceJson {
+  timeout: number;
+  /** IPv4: a dotted mask; IPv6: a prefix length (as ipvsadm's -M takes them). */
+  netmask: string | number;
+}
+
+export interface ServiceConfigJson extends NamesJson {
+  key: string;
+  family: string;
+  protocol?: string;
+  address?: string;
+  port?: number;
+  fwmark?: number;
+  scheduler: string;
+  schedFlags: string[];
+  persistence: PersistenceJson | null;
+  pe: string | null;
+  onePacket: boolean;
+  destinations: (DestinationConfigJson & NamesJson)[];
+}
+
+export interface ServiceJson extends Omit<ServiceConfigJson, 'destinations'>, NamesJson {
+  stats: StatsJson;
+  rates: RatesJson;
+  destinations: DestinationJson[];
+}
+
+export interface TimeoutsJson {
+  tcp: number;
+  tcpFin: number;
+  udp: number;
+}
+
+export interface DaemonJson {
+  state: 'master' | 'backup';
+  mcastInterface: string;
+  syncId: number;
+  syncMaxlen?: number;
+  mcastGroup?: string;
+  mcastPort?: number;
+  mcastTtl?: number;
+}
+
+export interface InfoJson {
+  version: string;
+  connTableSize: number;
+}
+
+export interface EndpointJson extends NamesJson {
+  address: string;
+  port: number;
+}
+
+export interface ConnectionJson {
+  protocol: string;
+  /** Seconds until the entry expires. */
+  expires: number;
+  state: string;
+  client: EndpointJson;
+  virtual: EndpointJson;
+  destination: EndpointJson;
+  peName?: string;
+  peData?: string;
+}
+
+// ---- names -------------------------------------------------------------------------------
+
+/** How names are found beside addresses; null under -n. */
+export interface NameLookup {
+  host(address: string): Promise<string | null>;
+  port(port: number, protocol: number): string | null;
+}
+
+/** The C library's look-ups, as ipvsadm's listing makes them (cached per process). */
+export const systemNames: NameLookup = {
+  host: (address) => hostName(address),
+  port: (port, protocol) => getServByPort(port, protoName(protocol)) ?? null,
+};
+
+async function namesOf(names: NameLookup | null, af: number, address: string, port: number, protocol: number): Promise<NamesJson> {
+  if (!names) return {};
+  const out: NamesJson = {};
+  const host = await names.host(af === AF_INET6 ? canonicalV6(address) : address);
+  if (host !== null) out.host = host;
+  const pname = names.port(port, protocol);
+  if (pname !== null) out.portName = pname;
+  return out;
+}
+
+// ---- renderers ---------------------------------------------------------------------------
+
+const ZERO = 0n;
+const counter = (v: bigint | undefined): Counter => (v ?? ZERO).toString();
+
+export function statsJson(st: Stats | undefined): StatsJson {
+  return { conns: counter(st?.conns), inPkts: counter(st?.inpkts), outPkts: counter(st?.outpkts), inBytes: counter(st?.inbytes), outBytes: counter(st?.outbytes) };
+}
+
+export function ratesJson(st: Stats | undefined): RatesJson {
+  return { cps: counter(st?.cps), inPps: counter(st?.inpps), outPps: counter(st?.outpps), inBps: counter(st?.inbps), outBps: counter(st?.outbps) };
+}
+
+export function tunnelJson(d: Destination): TunnelJson | null {
+  if ((d.fwdMethod & 7) !== FwdMethod.TUNNEL) return null;
+  const type = TUNNEL_TYPE_NAMES[d.tunType];
+  if (!type) return null;
+  const checksum = TUNNEL_CHECKSUM_NAMES[d.tunFlags];
+  if (type === 'gue') return { type, port: d.tunPort & 0xffff, ...(checksum ? { checksum } : {}) };
+  if (type === 'gre') return { type, ...(checksum ? { checksum } : {}) };
+  return { type };
+}
+
+export function destinationConfigJson(d: Destination): DestinationConfigJson {
+  return {
+    family: familyName(d.af),
+    address: d.af === AF_INET6 ? canonicalV6(d.address) : d.address,
+    port: d.port,
+    forwarding: FORWARDING_NAMES[d.fwdMethod & 7] ?? `method${d.fwdMethod & 7}`,
+    weight: d.weight,
+    upperThreshold: d.upperThreshold,
+    lowerThreshold: d.lowerThreshold,
+    tunnel: tunnelJson(d),
+  };
+}
+
+/** A real server's configuration with names beside its address (-S without -n). */
+async function destinationConfigNamed(d: Destination, svcProtocol: number, names: NameLookup | null): Promise<DestinationConfigJson & NamesJson> {
+  const { family, address, port, ...rest } = destinationConfigJson(d);
+  return { family, address, port, ...(await namesOf(names, d.af, d.address, d.port, svcProtocol)), ...rest };
+}
+
+/** A real server, with names looked up for the service's protocol (as ipvsadm does). */
+export async function destinationJson(d: Destination, svcProtocol: number, names: NameLookup | null): Promise<DestinationJson> {
+  const cfg = destinationConfigJson(d);
+  return {
+    family: cfg.family,
+    address: cfg.address,
+    port: cfg.port,
+    ...(await namesOf(names, d.af, d.address, d.port, svcProtocol)),
+    forwarding: cfg.forwarding,
+    weight: cfg.weight,
+    upperThreshold: cfg.upperThreshold,
+    lowerThreshold: cfg.lowerThreshold,
+    tunnel: cfg.tunnel,
+    activeConns: d.activeConns,
+    inactiveConns: d.inactConns,
+    persistentConns: d.persistConns,
+    stats: statsJson(d.stats),
+    rates: ratesJson(d.stats),
+  };
+}
+
+function persistenceJson(svc: Service): PersistenceJson | null {
+  if (!(svc.flags & SvcFlag.PERSISTENT)) return null;
+  return { timeout: svc.timeout, netmask: svc.af === AF_INET6 ? svc.netmask : u32ToDotted(svc.netmask >>> 0) };
+}
+
+/** The identity part: `fwmark`, or `protocol`, `address`, `port`. */
+function identity(svc: Service): Pick<ServiceConfigJson, 'key' | 'family' | 'protocol' | 'address' | 'port' | 'fwmark'> {
+  const base = { key: serviceKeyText(svc), family: familyName(svc.af) };
+  if (svc.fwmark) return { ...base, fwmark: svc.fwmark >>> 0 };
+  return { ...base, protocol: protocolName(svc.protocol), address: svc.af === AF_INET6 ? canonicalV6(svc.address) : svc.address, port: svc.port };
+}
+
+function settings(svc: Service): Pick<ServiceConfigJson, 'scheduler' | 'schedFlags' | 'persistence' | 'pe' | 'onePacket'> {
+  const flagText = schedFlagsText(svc.scheduler, svc.flags);
+  return {
+    scheduler: svc.scheduler,
+    schedFlags: flagText ? flagText.split(',') : [],
+    persistence: persistenceJson(svc),
+    pe: svc.peName || null,
+    onePacket: (svc.flags & SvcFlag.ONEPACKET) !== 0,
+  };
+}
+
+/**
+ * A service's configuration and its real servers' (what -S says, what apply reads back), with
+ * names beside the addresses unless `names` is null.
+ */
+export async function serviceConfigJson(svc: Service, dests: readonly Destination[], names: NameLookup | null = null): Promise<ServiceConfigJson> {
+  const svcNames = svc.fwmark ? {} : await namesOf(names, svc.af, svc.address, svc.port, svc.protocol);
+  const destinations = await Promise.all(dests.map((d) => destinationConfigNamed(d, svc.protocol, names)));
+  return { ...identity(svc), ...svcNames, ...settings(svc), destinations };
+}
+
+/** A service as -L lists it: configuration, counters, real servers, names unless numeric. */
+export async function serviceJson(svc: Service, dests: readonly Destination[], names: NameLookup | null): Promise<ServiceJson> {
+  const id = identity(svc);
+  const svcNames = svc.fwmark ? {} : await namesOf(names, svc.af, svc.address, svc.port, svc.protocol);
+  const destinations = await Promise.all(dests.map((d) => destinationJson(d, svc.protocol, names)));
+  return { ...id, ...svcNames, ...settings(svc), stats: statsJson(svc.stats), rates: ratesJson(svc.stats), destinations };
+}
+
+export function infoJson(info: Info): InfoJson {
+  const v = info.version;
+  return { version: `${(v >> 16) & 0xff}.${(v >> 8) & 0xff}.${v & 0xff}`, connTableSize: info.connTabSize };
+}
+
+export function timeoutsJson(t: TimeoutConfig): TimeoutsJson {
+  return { tcp: t.tcp, tcpFin: t.tcpFin, udp: t.udp };
+}
+
+/** The daemons as -L --daemon lists them (at most two; optional fields only when set). */
+export function daemonsJson(daemons: readonly Daemon[]): DaemonJson[] {
+  const out: DaemonJson[] = [];
+  for (const d of daemons.slice(0, 2)) {
+    const state = d.state & 1 ? 'master' : d.state & 2 ? 'backup' : undefined;
+    if (!state) continue;
+    const j: DaemonJson = { state, mcastInterface: d.mcastIfn, syncId: d.syncId };
+    if (d.syncMaxlen) j.syncMaxlen = d.syncMaxlen;
+    if (d.mcastGroup) j.mcastGroup = d.mcastGroup.includes(':') ? canonicalV6(d.mcastGroup) : d.mcastGroup;
+    if (d.mcastPort) j.mcastPort = d.mcastPort;
+    if (d.mcastTtl) j.mcastTtl = d.mcastTtl;
+    out.push(j);
+  }
+  return out;
+}
+
+/** An endpoint of a connection, with names unless numeric. */
+export async function endpointJson(af: number, address: string, port: number, protocol: number, names: NameLookup | null): Promise<EndpointJson> {
+  return { address, port, ...(await namesOf(names, af, address, port, protocol)) };
+}
+
+/** JSON text of a value, pretty-printed as every document is. */
+export const toJsonText = (value: unknown): string => JSON.stringify(value, null, 2);
+
+/** A connection entry of -c. */
+export async function connectionJson(rec: ConnRecord, names: NameLookup | null): Promise<ConnectionJson> {
+  const ep = (e: ConnRecord['client']) => endpointJson(e.af, e.address, e.port, rec.protocolNumber, names);
+  const [client, virtual, destination] = names
+    ? await Promise.all([ep(rec.client), ep(rec.virtual), ep(rec.destination)])
+    : [plain(rec.client), plain(rec.virtual), plain(rec.destination)];
+  const out: ConnectionJson = { protocol: rec.protocol.toLowerCase(), expires: rec.expires, state: rec.state, client, virtual, destination };
+  if (rec.pe) {
+    out.peName = rec.pe.name;
+    out.peData = rec.pe.data;
+  }
+  return out;
+}
+
+const plain = (e: ConnRecord['client']): EndpointJson => ({ address: e.address, port: e.port });
