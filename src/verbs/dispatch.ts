@@ -66,7 +66,6 @@ function buildProgram(Command: typeof CommandType, io: CliIO, argv0: string, run
         outputError: (text, write) => write(text.replace(/^error: /, `${argv0} ${verb.name}: `)),
       })
       .showHelpAfterError(tryLine(argv0, verb.name).trimEnd());
-    if (verb.details) cmd.addHelpText('after', `\n${verb.details.trimEnd()}`);
     for (const o of verb.options) {
       const opt = cmd.createOption(o.flags, o.description);
       if (o.choices) opt.choices(o.choices);

@@ -71,6 +71,28 @@ export const VERBS: readonly Verb[] = [
     options: [],
     load: async () => (await import('./help')).helpVerb,
   },
+  {
+    name: 'export',
+    summary: 'print the whole configuration: services, real servers, timeouts, sync daemons',
+    options: [{ flags: '--format <format>', description: 'json, yaml (the document apply reads), or rules (ipvsadm -S -n)', choices: ['json', 'yaml', 'rules'], default: 'json' }],
+    details:
+      'json and yaml follow schema/tsipvsadm.schema.json (services with their real servers,\n' +
+      'timeouts, sync daemons; no counters, no names). rules is exactly what ipvsadm -S -n\n' +
+      'prints, for ipvsadm -R or tsipvsadm -R (services and real servers only).',
+    load: async () => (await import('./export')).exportVerb,
+  },
+  {
+    name: 'metrics',
+    summary: 'print (or serve on HTTP) the counters in the Prometheus text format',
+    options: [{ flags: '--listen <address:port>', description: 'serve GET /metrics on this address (e.g. 127.0.0.1:9476, [::1]:9476) until SIGTERM' }],
+    details:
+      'Per service and per real server: connections, packets and bytes (counters), their rates,\n' +
+      'active/inactive/persistent connections, weight and thresholds. Labels: service (tcp:VIP:PORT,\n' +
+      'fwmark:N, fwmark6:N), family, proto, local_address, local_port, local_mark; real servers add\n' +
+      'server, remote_address, remote_port. Without --listen the text suits node_exporter\'s textfile\n' +
+      'collector: tsipvsadm metrics > DIR/ipvs.prom.tmp && mv DIR/ipvs.prom.tmp DIR/ipvs.prom',
+    load: async () => (await import('./metrics')).metricsVerb,
+  },
 ];
 
 export function findVerb(name: string): Verb | undefined {
