@@ -10,9 +10,15 @@ import { VERBS } from '../../src/verbs/registry';
 beforeAll(() => resetKernel());
 afterAll(() => closeClient());
 
-describe.each(VERBS.map((v) => v.name))('verb %s', (name) => {
+// What ipvsadm does with a stray first word does not depend on the word: the whole set of line
+// shapes is checked for one verb, and the two that matter for every verb (an emulated guest
+// makes each ipvsadm start cost most of a second).
+const SHAPES_REJECTED = [[], ['--format', 'json'], ['-L'], ['-n'], ['--json'], ['x', 'y'], ['--', '-h']];
+const SHAPES_ACCEPTED = [['-h'], ['--help'], ['-v'], ['--version'], ['x', '--help', '--format']];
+
+describe.each(VERBS.map((v, i) => [v.name, i === 0] as const))('verb %s', (name, allShapes) => {
   it('every line the front end takes is one ipvsadm rejects', () => {
-    for (const rest of [[], ['--format', 'json'], ['-L'], ['-n'], ['--json'], ['x', 'y'], ['--', '-h']]) {
+    for (const rest of allShapes ? SHAPES_REJECTED : [[]]) {
       const args = [name, ...rest];
       expect(isVerbLine(args, {}), args.join(' ')).toBe(true);
       const r = ipvsadm(args);
@@ -22,7 +28,7 @@ describe.each(VERBS.map((v) => v.name))('verb %s', (name) => {
   });
 
   it('lines ipvsadm accepts stay its own', async () => {
-    for (const rest of [['-h'], ['--help'], ['-v'], ['--version'], ['x', '--help', '--format']]) {
+    for (const rest of allShapes ? SHAPES_ACCEPTED : [['--help']]) {
       const args = [name, ...rest];
       expect(isVerbLine(args, {})).toBe(false);
       const theirs = ipvsadm(args);
