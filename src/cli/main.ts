@@ -2,6 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { basename, delimiter, dirname, resolve } from 'node:path';
+import { IpvsTimeoutError } from '../ipvs/client';
 import { runCli, type CliIO } from './run';
 
 /**
@@ -33,6 +34,12 @@ export async function main(argv = process.argv): Promise<void> {
     },
     argv0: shellArgv0(argv[1] ?? 'tsipvsadm'),
   };
-  const status = await runCli(argv.slice(2), io);
-  process.exitCode = status;
+  try {
+    process.exitCode = await runCli(argv.slice(2), io);
+  } catch (err) {
+    // ipvsadm would wait forever; say which request the kernel left unanswered instead.
+    if (!(err instanceof IpvsTimeoutError)) throw err;
+    io.stderr(`${io.argv0}: ${err.message}\n`);
+    process.exitCode = 255;
+  }
 }

@@ -2,7 +2,7 @@
 // every method is one kernel request (listing everything is one service dump plus one dest dump
 // per service, because the kernel has no combined dump).
 
-import { DumpInterruptedError, GenlSocket, NetlinkError } from '../netlink/genl';
+import { DumpInterruptedError, GenlSocket, NetlinkError, NetlinkTimeoutError, type NetlinkTransport } from '../netlink/genl';
 import { constants as osConstants } from 'node:os';
 import {
   packDaemon,
@@ -66,6 +66,30 @@ export class IpvsError extends Error {
   }
 }
 
+/** The kernel gave no answer to a request within the client's timeout. */
+export class IpvsTimeoutError extends Error {
+  override readonly name = 'IpvsTimeoutError';
+  constructor(
+    readonly operation: IpvsOperation,
+    readonly timeoutMs: number,
+  ) {
+    super(`IPVS ${operation}: no answer from the kernel within ${timeoutMs} ms`);
+  }
+}
+
+export interface IpvsClientOptions {
+  /**
+   * The netlink socket to use (NETLINK_GENERIC); a new node-netlink RawNetlinkSocket when absent.
+   * Tests pass a fake kernel here. The client owns it and closes it on close().
+   */
+  socket?: NetlinkTransport;
+  /**
+   * Fail a request with IpvsTimeoutError after this many milliseconds without an answer (for a
+   * listing: without a new part of it). Default 10 000; 0 waits forever.
+   */
+  timeoutMs?: number;
+}
+
 export class IpvsClient {
   private constructor(
     private readonly sock: GenlSocket,
@@ -73,8 +97,8 @@ export class IpvsClient {
   ) {}
 
   /** Open a socket and resolve the IPVS family. Fails with IpvsError('init', ...) without IPVS. */
-  static async open(): Promise<IpvsClient> {
-    const sock = new GenlSocket();
+  static async open(options: IpvsClientOptions = {}): Promise<IpvsClient> {
+    const sock = new GenlSocket({ transport: options.socket, timeoutMs: options.timeoutMs });
     try {
       const family = await sock.resolveFamily(IPVS_GENL_NAME);
       return new IpvsClient(sock, family);
@@ -90,7 +114,7 @@ export class IpvsClient {
 
   private async call(op: IpvsOperation, cmd: IpvsCommand, attrs: Uint8Array[] = [], dump = false, opts: DumpOptions = {}) {
     try {
-      return await this.sock.request(this.family, cmd, IPVS_GENL_VERSION, attrs, { dump });
+      return await this.sock.request(this.family, cmd, IPVS_GENL_VERSION, attrs, { dump, label: op });
     } catch (err) {
       if (opts.acceptInterrupted && err instanceof DumpInterruptedError) return err.partial;
       throw toIpvsError(op, err);
@@ -187,7 +211,8 @@ export class IpvsClient {
 }
 
 function toIpvsError(op: IpvsOperation, err: unknown): Error {
-  if (err instanceof IpvsError || err instanceof DumpInterruptedError) return err;
+  if (err instanceof IpvsError || err instanceof DumpInterruptedError || err instanceof IpvsTimeoutError) return err;
+  if (err instanceof NetlinkTimeoutError) return new IpvsTimeoutError(op, err.timeoutMs);
   if (err instanceof NetlinkError) return new IpvsError(op, err.errno, err.code);
   // A socket-level failure (node-netlink's ErrnoException) carries its own errno.
   const errno = Math.abs(Number((err as { errno?: unknown })?.errno));

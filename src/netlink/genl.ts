@@ -1,18 +1,12 @@
-// A generic-netlink request/response layer over node-netlink's raw socket.
+// A generic-netlink request/response layer over a raw netlink socket (node-netlink's
+// RawNetlinkSocket by default, or any NetlinkTransport: tests inject a fake kernel).
 //
 // node-netlink's own NetlinkSocket keeps one multipart slot per socket and turns kernel errors
 // into message strings; IPVS needs the errno, dump-interrupted detection and several requests in
-// flight at once (pipelined bulk changes), so replies are matched to requests by sequence number here.
+// flight at once (pipelined bulk changes), so replies are matched to requests by sequence number
+// here. The nlmsghdr/genlmsghdr codec is done by hand (two fixed little structs): node-netlink's
+// generic struct codec costs start-up time and per-message allocations for nothing we need.
 
-import {
-  RawNetlinkSocket,
-  formatGenlHeader,
-  formatMessage,
-  parseGenlHeader,
-  parseMessages,
-  GENL_HEADER_LENGTH,
-  type NetlinkMessage,
-} from 'netlink';
 import { constants as osConstants } from 'node:os';
 
 export const NETLINK_GENERIC = 16;
@@ -30,12 +24,48 @@ export const NLM_F_DUMP = 0x300;
 export const NLMSG_ERROR = 2;
 export const NLMSG_DONE = 3;
 
+/** struct nlmsghdr: len u32, type u16, flags u16, seq u32, pid u32. */
+export const NLMSG_HEADER_LENGTH = 16;
+/** struct genlmsghdr: cmd u8, version u8, reserved u16. */
+export const GENL_HEADER_LENGTH = 4;
+
+/** How long a request may go without any answer from the kernel, unless the client says otherwise. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * What GenlSocket needs from a netlink socket. node-netlink's RawNetlinkSocket satisfies it; host
+ * tests implement it with a scripted fake kernel. `send` transmits the buffers as ONE datagram
+ * (which may hold several netlink messages) and calls back once it has been handed to the kernel.
+ */
+export interface NetlinkTransport {
+  send(data: Uint8Array[], options: undefined, callback: (err?: Error) => void): void;
+  on(event: 'message', listener: (data: Buffer) => void): unknown;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  /** The netlink port id the kernel knows this socket by. */
+  address(): { port: number };
+  /** Keep the process alive while answers are awaited (and let it end when none are). */
+  ref(): void;
+  unref(): void;
+  close(): void;
+}
+
+export interface GenlSocketOptions {
+  /** The socket to speak over; a new NETLINK_GENERIC RawNetlinkSocket when absent. */
+  transport?: NetlinkTransport;
+  /**
+   * Fail a request after this many milliseconds without an answer (for a dump: without a new
+   * part of it). Default DEFAULT_REQUEST_TIMEOUT_MS; 0 or Infinity waits forever.
+   */
+  timeoutMs?: number;
+}
+
 const errnoNames: Record<number, string> = Object.fromEntries(
   Object.entries(osConstants.errno).map(([name, no]) => [no, name]),
 );
 
 /** A request the kernel refused: `errno` is the positive error number it answered with. */
 export class NetlinkError extends Error {
+  override readonly name = 'NetlinkError';
   readonly code: string;
   constructor(readonly errno: number) {
     const code = errnoNames[errno] ?? `E${errno}`;
@@ -46,8 +76,21 @@ export class NetlinkError extends Error {
 
 /** A dump the kernel marked NLM_F_DUMP_INTR: the table changed while it was read. */
 export class DumpInterruptedError extends Error {
+  override readonly name = 'DumpInterruptedError';
   constructor(readonly partial: GenlMessage[]) {
     super('netlink dump was interrupted by a concurrent change; retry');
+  }
+}
+
+/** The kernel did not answer a request in time. */
+export class NetlinkTimeoutError extends Error {
+  override readonly name = 'NetlinkTimeoutError';
+  constructor(
+    /** What was asked (the caller's label, or the generic-netlink command number). */
+    readonly request: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`no answer from the kernel to ${request} within ${timeoutMs} ms`);
   }
 }
 
@@ -59,22 +102,93 @@ export interface GenlMessage {
   payload: Buffer;
 }
 
+export interface RequestOptions {
+  dump?: boolean;
+  /** Names the request in a timeout error ("add_service", ...). */
+  label?: string;
+}
+
 interface Pending {
+  seq: number;
+  label: string;
   dump: boolean;
   replies: GenlMessage[];
   interrupted: boolean;
+  /** When the request fails for want of an answer (pushed back by every part of a dump). */
+  deadline: number;
   resolve(replies: GenlMessage[]): void;
   reject(err: Error): void;
 }
 
+/** Build one generic-netlink request message: nlmsghdr, genlmsghdr, then the attributes. */
+export function formatGenlRequest(family: number, flags: number, seq: number, port: number, cmd: number, version: number, attrs: Uint8Array[]): Uint8Array[] {
+  let len = NLMSG_HEADER_LENGTH + GENL_HEADER_LENGTH;
+  for (const a of attrs) len += a.length;
+  const header = Buffer.alloc(NLMSG_HEADER_LENGTH + GENL_HEADER_LENGTH);
+  header.writeUInt32LE(len, 0);
+  header.writeUInt16LE(family, 4);
+  header.writeUInt16LE(flags, 6);
+  header.writeUInt32LE(seq, 8);
+  header.writeUInt32LE(port, 12);
+  header[16] = cmd;
+  header[17] = version;
+  // Attributes are 4-byte padded by encodeAttr, so the message needs no tail padding.
+  return [header, ...attrs];
+}
+
+/** One parsed netlink message of a datagram. */
+export interface NetlinkMessage {
+  type: number;
+  flags: number;
+  seq: number;
+  port: number;
+  data: Buffer;
+}
+
+/** Split a received datagram into its netlink messages. */
+export function parseNetlinkMessages(buf: Buffer): NetlinkMessage[] {
+  const out: NetlinkMessage[] = [];
+  let off = 0;
+  while (off + NLMSG_HEADER_LENGTH <= buf.length) {
+    const len = buf.readUInt32LE(off);
+    if (len < NLMSG_HEADER_LENGTH || off + len > buf.length) throw new Error(`malformed netlink message at offset ${off}`);
+    out.push({
+      type: buf.readUInt16LE(off + 4),
+      flags: buf.readUInt16LE(off + 6),
+      seq: buf.readUInt32LE(off + 8),
+      port: buf.readUInt32LE(off + 12),
+      data: buf.subarray(off + NLMSG_HEADER_LENGTH, off + len),
+    });
+    off += (len + 3) & ~3;
+  }
+  return out;
+}
+
+/** node-netlink's socket, loaded by file (its index pulls in nl80211, rtnetlink and wireguard). */
+function openRawSocket(): NetlinkTransport {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { RawNetlinkSocket } = require('netlink/dist/raw') as typeof import('netlink/dist/raw');
+  return new RawNetlinkSocket(NETLINK_GENERIC, { recvBufferSize: 4 << 20, sendBufferSize: 1 << 20 });
+}
+
 export class GenlSocket {
-  private readonly raw: RawNetlinkSocket;
+  private readonly raw: NetlinkTransport;
+  private readonly timeoutMs: number;
+  /** Requests awaiting their answer, in the order they were sent (the kernel answers in order). */
   private readonly pending = new Map<number, Pending>();
   private seq = (Date.now() / 1000) >>> 0;
   private closed = false;
+  private referenced = false;
+  private timer: NodeJS.Timeout | undefined;
+  /** Set by every datagram received; lets the timeout check tell a stalled kernel from a busy loop. */
+  private heardSinceCheck = false;
+  private port: number | undefined;
 
-  constructor() {
-    this.raw = new RawNetlinkSocket(NETLINK_GENERIC, { recvBufferSize: 4 << 20, sendBufferSize: 1 << 20 });
+  constructor(options: GenlSocketOptions = {}) {
+    const timeout = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    if (!(timeout >= 0)) throw new RangeError(`request timeout must be a non-negative number of milliseconds, not ${timeout}`);
+    this.timeoutMs = timeout === 0 ? Infinity : timeout;
+    this.raw = options.transport ?? openRawSocket();
     this.raw.on('message', (data: Buffer) => this.onDatagram(data));
     this.raw.on('error', (err: Error) => this.failAll(err));
     this.raw.unref();
@@ -82,20 +196,26 @@ export class GenlSocket {
 
   /** The netlink port id the kernel knows this socket by. */
   get portId(): number {
-    return this.raw.address().port;
+    return (this.port ??= this.raw.address().port);
+  }
+
+  /** How many requests await an answer. */
+  get inFlight(): number {
+    return this.pending.size;
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.failAll(new Error('netlink socket closed'));
+    clearTimeout(this.timer);
     this.raw.close();
   }
 
   /** Resolve a generic-netlink family name to its (per-boot) id. */
   async resolveFamily(name: string): Promise<number> {
     const attr = encodeAttr(CTRL_ATTR_FAMILY_NAME, Buffer.from(name + '\0'));
-    const [reply] = await this.request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, attr);
+    const [reply] = await this.request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, attr, { label: `the family look-up of ${name}` });
     for (const [type, value] of iterAttrs(reply?.payload ?? Buffer.alloc(0))) {
       if (type === CTRL_ATTR_FAMILY_ID) return value.readUInt16LE(0);
     }
@@ -104,21 +224,33 @@ export class GenlSocket {
 
   /**
    * Send one request (NLM_F_REQUEST|NLM_F_ACK, plus NLM_F_DUMP for dumps) and resolve with its
-   * replies once the kernel's ACK (or, for dumps, NLMSG_DONE) arrives.
+   * replies once the kernel's ACK (or, for dumps, NLMSG_DONE) arrives. Requests may overlap:
+   * each is matched to its answer by sequence number.
    */
-  request(family: number, cmd: number, version: number, attrs: Uint8Array[], opts: { dump?: boolean } = {}): Promise<GenlMessage[]> {
+  request(family: number, cmd: number, version: number, attrs: Uint8Array[], opts: RequestOptions = {}): Promise<GenlMessage[]> {
     if (this.closed) return Promise.reject(new Error('netlink socket closed'));
     const seq = this.nextSeq();
     const flags = NLM_F_REQUEST | NLM_F_ACK | (opts.dump ? NLM_F_DUMP : 0);
-    const data = [formatGenlHeader({ cmd, version }), ...attrs];
-    const frames = formatMessage({ type: family, flags, seq, port: this.portId, data });
+    const frames = formatGenlRequest(family, flags, seq, this.portId, cmd, version, attrs);
     return new Promise<GenlMessage[]>((resolve, reject) => {
-      if (this.pending.size === 0) this.raw.ref();
-      this.pending.set(seq, { dump: !!opts.dump, replies: [], interrupted: false, resolve, reject });
-      this.raw.send(frames, {}, (err?: Error) => {
+      this.track({ seq, label: opts.label ?? `generic-netlink command ${cmd}`, dump: !!opts.dump, replies: [], interrupted: false, deadline: this.deadline(), resolve, reject });
+      this.raw.send(frames, undefined, (err?: Error) => {
         if (err) this.settle(seq, err);
       });
     });
+  }
+
+  private deadline(): number {
+    return this.timeoutMs === Infinity ? Infinity : Date.now() + this.timeoutMs;
+  }
+
+  private track(p: Pending): void {
+    if (!this.referenced) {
+      this.raw.ref();
+      this.referenced = true;
+    }
+    this.pending.set(p.seq, p);
+    if (this.timer === undefined && p.deadline !== Infinity) this.armTimer(p.deadline);
   }
 
   private nextSeq(): number {
@@ -128,9 +260,10 @@ export class GenlSocket {
   }
 
   private onDatagram(data: Buffer): void {
+    this.heardSinceCheck = true;
     let msgs: NetlinkMessage[];
     try {
-      msgs = parseMessages(data);
+      msgs = parseNetlinkMessages(data);
     } catch (err) {
       this.failAll(err as Error);
       return;
@@ -140,10 +273,10 @@ export class GenlSocket {
 
   private onMessage(msg: NetlinkMessage): void {
     const p = this.pending.get(msg.seq);
-    if (!p) return; // a late ACK after a doit reply, or a stranger's message
+    if (!p) return; // a late ACK after a doit reply, an answer to a timed-out request, or a stranger's message
     if (msg.flags & NLM_F_DUMP_INTR) p.interrupted = true;
     if (msg.type === NLMSG_ERROR) {
-      const errno = -msg.data.readInt32LE(0);
+      const errno = msg.data.length >= 4 ? -msg.data.readInt32LE(0) : osConstants.errno.EPROTO;
       this.settle(msg.seq, errno === 0 ? undefined : new NetlinkError(errno));
       return;
     }
@@ -152,15 +285,22 @@ export class GenlSocket {
       this.settle(msg.seq, errno > 0 ? new NetlinkError(errno) : undefined);
       return;
     }
-    const { x: genl } = parseGenlHeader(msg.data);
-    p.replies.push({ cmd: genl.cmd, version: genl.version, flags: msg.flags, payload: msg.data.subarray(GENL_HEADER_LENGTH) });
+    if (msg.data.length < GENL_HEADER_LENGTH) {
+      this.settle(msg.seq, new NetlinkError(osConstants.errno.EPROTO));
+      return;
+    }
+    p.replies.push({ cmd: msg.data[0], version: msg.data[1], flags: msg.flags, payload: msg.data.subarray(GENL_HEADER_LENGTH) });
+    if (p.dump && p.deadline !== Infinity) p.deadline = this.deadline();
   }
 
   private settle(seq: number, err?: Error): void {
     const p = this.pending.get(seq);
     if (!p) return;
     this.pending.delete(seq);
-    if (this.pending.size === 0 && !this.closed) this.raw.unref();
+    if (this.pending.size === 0 && this.referenced && !this.closed) {
+      this.raw.unref();
+      this.referenced = false;
+    }
     if (err) p.reject(err);
     else if (p.interrupted) p.reject(new DumpInterruptedError(p.replies));
     else p.resolve(p.replies);
@@ -168,6 +308,32 @@ export class GenlSocket {
 
   private failAll(err: Error): void {
     for (const seq of [...this.pending.keys()]) this.settle(seq, err);
+  }
+
+  // ---- timeouts: one timer per socket, armed for the earliest deadline ----
+
+  private armTimer(deadline: number): void {
+    this.timer = setTimeout(() => this.onTimer(), Math.max(0, deadline - Date.now()));
+    this.timer.unref(); // the socket's own ref keeps the process alive while answers are due
+  }
+
+  private onTimer(): void {
+    this.timer = undefined;
+    // Timers run before the poll phase: after a long synchronous stretch, answers may be waiting
+    // unread. Give the loop one poll phase, and only then judge.
+    this.heardSinceCheck = false;
+    setImmediate(() => this.expire());
+  }
+
+  private expire(): void {
+    if (this.closed) return;
+    const now = Date.now();
+    let next = Infinity;
+    for (const p of [...this.pending.values()]) {
+      if (p.deadline <= now && !this.heardSinceCheck) this.settle(p.seq, new NetlinkTimeoutError(p.label, this.timeoutMs));
+      else next = Math.min(next, p.deadline <= now ? now + 50 : p.deadline);
+    }
+    if (next !== Infinity && this.timer === undefined) this.armTimer(next);
   }
 }
 
