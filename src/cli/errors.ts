@@ -91,9 +91,13 @@ export function strerror(errno: number): string {
   return STRERROR[errno] ?? `Unknown error ${errno}`;
 }
 
+/** ipvs_strerror's own table entry for `errno` from `operation`, if it has one (no fallback). */
+export function ipvsTableMessage(operation: IpvsOperation, errno: number): string | undefined {
+  const op = UNRECORDED.has(operation) ? undefined : operation === 'zero' ? 'zero_service' : operation;
+  return IPVS_MESSAGES.find(([o, e]) => e === errno && (o === '*' || o === op))?.[2];
+}
+
 /** The message ipvsadm prints for `errno` from `operation` (without the newline). */
 export function ipvsStrerror(operation: IpvsOperation, errno: number): string {
-  const op = UNRECORDED.has(operation) ? undefined : operation === 'zero' ? 'zero_service' : operation;
-  const hit = IPVS_MESSAGES.find(([o, e]) => e === errno && (o === '*' || o === op));
-  return hit ? hit[2] : strerror(errno);
+  return ipvsTableMessage(operation, errno) ?? strerror(errno);
 }

@@ -4,7 +4,7 @@
 
 import { constants as osConstants } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { ipvsStrerror, strerror } from '../../src/cli/errors';
+import { ipvsStrerror, ipvsTableMessage, strerror } from '../../src/cli/errors';
 import type { IpvsOperation } from '../../src/ipvs/client';
 import { readReference } from './reference';
 
@@ -51,13 +51,18 @@ describe('ipvs_strerror', () => {
     it(`${row.func} ${row.errno}: ${row.message}`, () => {
       const errno = ERRNO[row.errno];
       expect(errno).toBeGreaterThan(0);
-      for (const op of ops) expect(`${op}: ${ipvsStrerror(op, errno)}`).toBe(`${op}: ${row.message}`);
+      for (const op of ops) {
+        // From the table itself (ENOPROTOOPT's text happens to equal glibc's), and as printed.
+        expect(`${op}: ${ipvsTableMessage(op, errno)}`).toBe(`${op}: ${row.message}`);
+        expect(`${op}: ${ipvsStrerror(op, errno)}`).toBe(`${op}: ${row.message}`);
+      }
     });
   }
 
   it('the service dump, flush, info and the getters never set ipvs_func: only the "any" rows apply', () => {
     expect(rows.find((r) => r.unreached)).toMatchObject({ func: 'get_services', errno: 'ESRCH' });
     for (const op of ['get_services', 'flush', 'get_info', 'get_timeout', 'get_daemon', 'init'] as const) {
+      expect(ipvsTableMessage(op, ERRNO.ESRCH)).toBeUndefined();
       expect(ipvsStrerror(op, ERRNO.ESRCH)).toBe('No such process');
     }
   });
@@ -75,7 +80,10 @@ describe('ipvs_strerror', () => {
     ['ENODEV', 'No such device', OPERATIONS],
     ['EBUSY', 'Device or resource busy', OPERATIONS],
   ] as const)('%s falls back to strerror: %s', (name, message, ops) => {
-    for (const op of ops) expect(`${op}: ${ipvsStrerror(op, ERRNO[name])}`).toBe(`${op}: ${message}`);
+    for (const op of ops) {
+      expect(ipvsTableMessage(op, ERRNO[name])).toBeUndefined();
+      expect(`${op}: ${ipvsStrerror(op, ERRNO[name])}`).toBe(`${op}: ${message}`);
+    }
   });
 });
 
