@@ -73,11 +73,14 @@ function destRule(svcName: string, d: Destination, dname: string): string {
   }
 }
 
-/** The `-S` lines of one service and its destinations (`dests` in kernel order; sorted here). */
-export async function saveBlock(svc: Service, dests: readonly Destination[], numeric: boolean): Promise<string> {
+/**
+ * The `-S` lines of one service and its destinations: `dests` in kernel order are sorted here;
+ * `ordered` says they already are in ipvsadm's order (as the snapshot reader gives them).
+ */
+export async function saveBlock(svc: Service, dests: readonly Destination[], numeric: boolean, ordered = false): Promise<string> {
   const name = await serviceName(svc, numeric, false);
   let out = `-A ${name} -s ${svc.scheduler}${serviceRuleOptions(svc)}\n`;
-  const list = sortDests(dests);
+  const list = ordered ? dests : sortDests(dests);
   const names = await Promise.all(list.map((d) => destName(d, svc.protocol, numeric, false)));
   for (let i = 0; i < list.length; i++) out += destRule(name, list[i], names[i]);
   return out;

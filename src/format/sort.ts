@@ -123,11 +123,11 @@ function sortByKey<T, K>(items: readonly T[], key: (t: T) => K, cmp: (a: K, b: K
 }
 
 /** The services in the order `ipvsadm -L` prints them. */
-export function sortServices(services: readonly Service[]): Service[] {
+export function sortServices<T extends Service>(services: readonly T[]): T[] {
   return sortByKey(services, svcKey, cmpSvcKeys);
 }
 
 /** A service's destinations in the order ipvsadm prints them. */
-export function sortDests(dests: readonly Destination[]): Destination[] {
+export function sortDests<T extends Destination>(dests: readonly T[]): T[] {
   return sortByKey(dests, destKey, cmpDestKeys);
 }

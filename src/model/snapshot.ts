@@ -9,7 +9,7 @@
 // kernel marks interrupted (NLM_F_DUMP_INTR: the table changed while it was read) makes the whole
 // read start again, a bounded number of times.
 
-import type { IpvsClient } from '../ipvs/client';
+import type { DumpOptions, IpvsClient } from '../ipvs/client';
 import type { Daemon, Destination, Info, Service, ServiceKey, TimeoutConfig } from '../ipvs/types';
 import { DumpInterruptedError } from '../netlink/genl';
 import { sortDests, sortServices } from '../format/sort';
@@ -18,6 +18,19 @@ import { sortDests, sortServices } from '../format/sort';
 export interface ServiceState extends Service {
   destinations: Destination[];
 }
+
+/**
+ * Where services and destinations come from: an IpvsClient, or anything answering the same
+ * three reads (the kernel suite's reader keeps each reply's raw bytes beside the decoding).
+ */
+export interface ServiceSource<S extends Service = Service, D extends Destination = Destination> {
+  services(opts?: DumpOptions): Promise<S[]>;
+  service(key: ServiceKey): Promise<S>;
+  destinations(service: S, opts?: DumpOptions): Promise<D[]>;
+}
+
+/** The reads a whole snapshot takes. */
+export type SnapshotSource = ServiceSource & Pick<IpvsClient, 'info' | 'timeouts' | 'daemons'>;
 
 export interface Snapshot {
   info: Info;
@@ -54,12 +67,12 @@ export const DEFAULT_RETRIES = 3;
  * failed (in the requested order); `stage` says which request failed: the service dump (or the
  * one-service look-up), or the destinations of `failedService`.
  */
-export class SnapshotReadError extends Error {
+export class SnapshotReadError<S extends Service = Service, D extends Destination = Destination> extends Error {
   override readonly name = 'SnapshotReadError';
   constructor(
     readonly stage: 'services' | 'destinations',
-    readonly services: ServiceState[],
-    readonly failedService: Service | undefined,
+    readonly services: (S & { destinations: D[] })[],
+    readonly failedService: S | undefined,
     override readonly cause: unknown,
   ) {
     super(`reading IPVS ${stage} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
@@ -67,12 +80,15 @@ export class SnapshotReadError extends Error {
 }
 
 /** Every service (or the one asked for) with its destinations. */
-export async function readServices(client: IpvsClient, opts: ReadOptions = {}): Promise<ServiceState[]> {
+export async function readServices<S extends Service, D extends Destination>(
+  client: ServiceSource<S, D>,
+  opts: ReadOptions = {},
+): Promise<(S & { destinations: D[] })[]> {
   return withRetry(opts, (last) => readServicesOnce(client, opts, last && !!opts.acceptInterrupted));
 }
 
 /** The whole state: info, services with destinations, timeouts, daemons. */
-export async function readSnapshot(client: IpvsClient, opts: ReadOptions = {}): Promise<Snapshot> {
+export async function readSnapshot(client: SnapshotSource, opts: ReadOptions = {}): Promise<Snapshot> {
   return withRetry(opts, async (last) => {
     const info = await client.info();
     const services = await readServicesOnce(client, opts, last && !!opts.acceptInterrupted);
@@ -96,19 +112,24 @@ async function withRetry<T>(opts: ReadOptions, read: (last: boolean) => Promise<
 const isInterrupted = (err: unknown) =>
   err instanceof DumpInterruptedError || (err instanceof SnapshotReadError && err.cause instanceof DumpInterruptedError);
 
-async function readServicesOnce(client: IpvsClient, opts: ReadOptions, acceptInterrupted: boolean): Promise<ServiceState[]> {
+async function readServicesOnce<S extends Service, D extends Destination>(
+  client: ServiceSource<S, D>,
+  opts: ReadOptions,
+  acceptInterrupted: boolean,
+): Promise<(S & { destinations: D[] })[]> {
   const dumpOpts = { acceptInterrupted };
-  let services: Service[];
+  let services: S[];
   try {
     services = opts.service ? [await client.service(opts.service)] : await client.services(dumpOpts);
   } catch (err) {
-    throw new SnapshotReadError('services', [], undefined, err);
+    throw new SnapshotReadError<S, D>('services', [], undefined, err);
   }
   const kernelOrder = opts.order === 'kernel';
   const ordered = kernelOrder ? services : sortServices(services);
   const dests = await mapConcurrent(ordered, opts.concurrency ?? DEFAULT_CONCURRENCY, (svc) => client.destinations(svc, dumpOpts));
   const states = (n: number) =>
     ordered.slice(0, n).map((svc, i) => ({ ...svc, destinations: kernelOrder ? dests.values[i]! : sortDests(dests.values[i]!) }));
+
   if (dests.failed !== undefined) {
     throw new SnapshotReadError('destinations', states(dests.failed), ordered[dests.failed], dests.error);
   }

@@ -7,6 +7,8 @@ import { runCli } from '../../src/cli/run';
 import { DestAttr, IpvsCommand, SvcAttr } from '../../src/ipvs/constants';
 import { unpackDest, unpackService } from '../../src/ipvs/codec';
 import { GenlSocket, iterAttrs } from '../../src/netlink/genl';
+import { readServices, type ServiceSource } from '../../src/model/snapshot';
+import type { Destination, Service } from '../../src/ipvs/types';
 
 export const IPVSADM = process.env.IPVSADM ?? '/usr/sbin/ipvsadm';
 
@@ -66,16 +68,25 @@ export async function tsipvsadm(args: string[], stdin = ''): Promise<Outcome> {
  * exec is the suite's main cost). Every service, its destinations, the timeouts and the daemons,
  * as the kernel's own reply bytes (counters removed) with a readable decoding beside them; sorted,
  * because the kernel's service order follows hash buckets that differ between two builds.
+ * Services and destinations come through the model's snapshot reader (destination dumps many at
+ * a time, interrupted dumps read again), from a source that keeps each reply's bytes.
  */
 export async function kernelState(): Promise<string> {
   const sock = (raw ??= new GenlSocket());
   const family = (rawFamily ??= await sock.resolveFamily('IPVS'));
   const ask = (cmd: IpvsCommand, attrs: Uint8Array[] = [], dump = false) => sock.request(family, cmd, 1, attrs, { dump });
+  type RawService = Service & { reply: Buffer };
+  type RawDest = Destination & { reply: Buffer };
+  const source: ServiceSource<RawService, RawDest> = {
+    services: async () => (await ask(IpvsCommand.GET_SERVICE, [], true)).map((r) => ({ ...unpackService(r.payload), reply: r.payload })),
+    service: () => Promise.reject(new Error('not used')),
+    destinations: async (svc) =>
+      (await ask(IpvsCommand.GET_DEST, [svc.reply], true)).map((r) => ({ ...unpackDest(r.payload, 0), reply: r.payload })),
+  };
   const blocks: string[] = [];
-  for (const svc of await ask(IpvsCommand.GET_SERVICE, [], true)) {
-    const dests = await ask(IpvsCommand.GET_DEST, [svc.payload], true);
-    const destLines = dests.map((d) => `  dest ${show(unpackDest(d.payload, 0))} ${hexWithoutStats(d.payload, DestAttr.STATS, DestAttr.STATS64)}`);
-    blocks.push([`service ${show(unpackService(svc.payload))} ${hexWithoutStats(svc.payload, SvcAttr.STATS, SvcAttr.STATS64)}`, ...destLines.sort()].join('\n'));
+  for (const svc of await readServices(source, { order: 'kernel' })) {
+    const destLines = svc.destinations.map((d) => `  dest ${show(d)} ${hexWithoutStats(d.reply, DestAttr.STATS, DestAttr.STATS64)}`);
+    blocks.push([`service ${show(svc)} ${hexWithoutStats(svc.reply, SvcAttr.STATS, SvcAttr.STATS64)}`, ...destLines.sort()].join('\n'));
   }
   const [timeouts] = await ask(IpvsCommand.GET_CONFIG);
   const daemons = await ask(IpvsCommand.GET_DAEMON, [], true);
@@ -85,8 +96,9 @@ export async function kernelState(): Promise<string> {
 let raw: GenlSocket | undefined;
 let rawFamily: number | undefined;
 
+/** The decoded fields, without counters, the raw reply or the destinations (listed apart). */
 function show(o: object): string {
-  return JSON.stringify(o, (k, v) => (k === 'stats' ? undefined : v));
+  return JSON.stringify(o, (k, v) => (k === 'stats' || k === 'reply' || k === 'destinations' ? undefined : v));
 }
 
 /** The reply's attribute bytes with the counters (stats nests) left out, as hex. */

@@ -1,0 +1,46 @@
+// Start-up: ipvs_init opens the socket and asks for the version; without IPVS it tries
+// `modprobe ip_vs` once, as ipvsadm does, and fails with ipvsadm's message and status 2.
+
+import { spawnSync } from 'node:child_process';
+import { IpvsClient, IpvsError } from '../../ipvs/client';
+import { CliExit } from '../command';
+import { ipvsStrerror } from '../errors';
+import type { CliIO } from './context';
+
+export async function initIpvs(io: CliIO): Promise<IpvsClient> {
+  const attempt = async () => {
+    const client = await IpvsClient.open();
+    try {
+      await client.info();
+      return client;
+    } catch (err) {
+      client.close();
+      throw err;
+    }
+  };
+  try {
+    return await attempt();
+  } catch (first) {
+    const modprobe = spawnSync('/sbin/modprobe', ['--', 'ip_vs'], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (modprobe.stderr) io.stderr(modprobe.stderr);
+    let err = first;
+    if (modprobe.status === 0) {
+      try {
+        return await attempt();
+      } catch (again) {
+        err = again;
+      }
+    }
+    throw new CliExit(2, `Can't initialize ipvs: ${initMessage(err)}\nAre you sure that IP Virtual Server is built in the kernel or as module?\n`);
+  }
+}
+
+function initMessage(err: unknown): string {
+  if (err instanceof IpvsError) {
+    // Without the IPVS family libipvs falls back to the old sockopt interface, which answers
+    // ENOPROTOOPT when the module is absent.
+    if (err.operation === 'init') return ipvsStrerror('init', 92);
+    return ipvsStrerror('init', err.errno);
+  }
+  return String(err);
+}
