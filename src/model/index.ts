@@ -14,6 +14,8 @@
  *   service dump, then the destination dumps of many services at once (bounded concurrency), in
  *   ipvsadm's order or the kernel's, with a bounded retry of the whole read when a dump comes
  *   back interrupted; partial failures report what was read before them (SnapshotReadError).
+ * - builders.ts: whole ServiceConfig / DestinationConfig values from the notation and a few
+ *   options, every other field at ipvsadm's default (scheduler wlc, weight 1, direct routing, …).
  * - errors.ts: the model's error classes.
  */
 
@@ -22,3 +24,4 @@ export * from './notation';
 export * from './identity';
 export * from './snapshot';
 export * from './errors';
+export * from './builders';
