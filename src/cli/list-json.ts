@@ -20,7 +20,8 @@ import {
   toJsonText,
   type NameLookup,
 } from '../format/json';
-import { sortDests, sortServices } from '../format/sort';
+import { readServices } from '../model/snapshot';
+import { listingFailure } from './commands/policy';
 import { CliExit, type OptionName, type ParsedCommand } from './command';
 import { ipvsStrerror } from './errors';
 import { fail } from './matrix';
@@ -53,16 +54,14 @@ export function checkJsonOption(cmd: ParsedCommand, count: number): void {
   if (cmd.command !== 'list' && cmd.command !== 'save') fail(`Illegal 'json' option with the '${cmd.command}' command`);
 }
 
-/** The services with their destinations, in the order the text listing prints them. */
+/** The services with their destinations, in the order the text listing prints them (the model's snapshot reader). */
 async function servicesWithDests(client: IpvsClient, sorted: boolean, only?: Service): Promise<{ svc: Service; dests: Destination[] }[]> {
-  const services = only ? [await fetchOrExit(() => client.service(only))] : await fetchOrExit(() => client.services());
-  const ordered = sorted ? sortServices(services) : services;
-  const out: { svc: Service; dests: Destination[] }[] = [];
-  for (const svc of ordered) {
-    const dests = await fetchOrExit(() => client.destinations(svc));
-    out.push({ svc, dests: sorted ? sortDests(dests) : dests });
+  try {
+    const services = await readServices(client, { order: sorted ? 'ipvsadm' : 'kernel', service: only, acceptInterrupted: true });
+    return services.map(({ destinations, ...svc }) => ({ svc, dests: destinations }));
+  } catch (err) {
+    throw listingFailure(err);
   }
-  return out;
 }
 
 /** Run a listing command (checkJsonOption passed) and write its JSON document. */

@@ -23,7 +23,7 @@ export async function exportDocument(state: State): Promise<object> {
 /** Exactly what `ipvsadm -S -n` prints (services and real servers only, as -S has no more). */
 export async function exportRules(state: State): Promise<string> {
   let out = '';
-  for (const { svc, dests } of state.services) out += await saveBlock(svc, dests, true);
+  for (const { svc, dests } of state.services) out += await saveBlock(svc, dests, true, true); // already in ipvsadm's order
   return out;
 }
 

@@ -3,7 +3,7 @@
 
 import type { IpvsClient } from '../ipvs/client';
 import type { Daemon, Destination, Info, Service, TimeoutConfig } from '../ipvs/types';
-import { sortDests, sortServices } from '../format/sort';
+import { readSnapshot, SnapshotReadError } from '../model/snapshot';
 
 export interface ServiceWithDests {
   svc: Service;
@@ -19,9 +19,13 @@ export interface State {
 }
 
 export async function readState(client: IpvsClient): Promise<State> {
-  const info = await client.info();
-  const services = sortServices(await client.services());
-  const withDests = await Promise.all(services.map(async (svc) => ({ svc, dests: sortDests(await client.destinations(svc)) })));
-  const [timeouts, daemons] = await Promise.all([client.timeouts(), client.daemons()]);
-  return { info, services: withDests, timeouts, daemons };
+  let snap;
+  try {
+    snap = await readSnapshot(client, { acceptInterrupted: true });
+  } catch (err) {
+    // The verbs word the kernel's refusal itself (an IpvsError); what was read before it is of no use here.
+    throw err instanceof SnapshotReadError ? err.cause : err;
+  }
+  const services = snap.services.map(({ destinations, ...svc }) => ({ svc, dests: destinations }));
+  return { info: snap.info, services, timeouts: snap.timeouts, daemons: snap.daemons };
 }
