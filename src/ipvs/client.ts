@@ -112,6 +112,14 @@ export class IpvsClient {
     this.sock.close();
   }
 
+  /**
+   * Another client on a socket of its own, for the same family (no look-up). A netlink socket
+   * carries one dump at a time, so reads that want several dumps at once use forks; close them.
+   */
+  fork(): IpvsClient {
+    return new IpvsClient(new GenlSocket(), this.family);
+  }
+
   private async call(op: IpvsOperation, cmd: IpvsCommand, attrs: Uint8Array[] = [], dump = false, opts: DumpOptions = {}) {
     try {
       return await this.sock.request(this.family, cmd, IPVS_GENL_VERSION, attrs, { dump, label: op });

@@ -1,7 +1,8 @@
 // A snapshot of the whole IPVS state: info, every service with its destinations and statistics,
 // the timeouts and the sync daemons, read as one service dump and then the destination dumps of
-// many services at once (the client matches replies by sequence number, so several requests can
-// be in flight on its one socket).
+// many services at once. A netlink socket carries one dump at a time (the kernel answers a second
+// with EBUSY until the first is read to its end), so the destination dumps run on a small pool of
+// sockets: the client's own and forks of it (IpvsClient.fork: a socket of its own, same family).
 //
 // The kernel has no combined dump, so a table changed between the dumps can give a service whose
 // destinations cannot be read; such a failure is reported with the services read before it, in
@@ -27,6 +28,10 @@ export interface ServiceSource<S extends Service = Service, D extends Destinatio
   services(opts?: DumpOptions): Promise<S[]>;
   service(key: ServiceKey): Promise<S>;
   destinations(service: S, opts?: DumpOptions): Promise<D[]>;
+  /** Another source on a socket of its own, for dumps in parallel; without it, one dump at a time. */
+  fork?(): ServiceSource<S, D>;
+  /** Release a forked source. */
+  close?(): void;
 }
 
 /** The reads a whole snapshot takes. */
@@ -45,7 +50,7 @@ export interface ReadOptions {
    * prints them. 'kernel': as the kernel dumped them (what `--nosort` prints).
    */
   order?: 'ipvsadm' | 'kernel';
-  /** Destination dumps in flight at once (default 64). */
+  /** Destination dumps in flight at once, each on a socket of its own (default 8). */
   concurrency?: number;
   /** How many times an interrupted read starts again before giving up (default 3). */
   retries?: number;
@@ -59,7 +64,7 @@ export interface ReadOptions {
   service?: ServiceKey;
 }
 
-export const DEFAULT_CONCURRENCY = 64;
+export const DEFAULT_CONCURRENCY = 8;
 export const DEFAULT_RETRIES = 3;
 
 /**
@@ -126,7 +131,15 @@ async function readServicesOnce<S extends Service, D extends Destination>(
   }
   const kernelOrder = opts.order === 'kernel';
   const ordered = kernelOrder ? services : sortServices(services);
-  const dests = await mapConcurrent(ordered, opts.concurrency ?? DEFAULT_CONCURRENCY, (svc) => client.destinations(svc, dumpOpts));
+  const width = client.fork ? Math.max(1, Math.min(opts.concurrency ?? DEFAULT_CONCURRENCY, ordered.length)) : 1;
+  const pool = [client];
+  let dests;
+  try {
+    while (pool.length < width) pool.push(client.fork!());
+    dests = await mapConcurrent(ordered, width, (svc, worker) => pool[worker].destinations(svc, dumpOpts));
+  } finally {
+    for (const forked of pool.slice(1)) forked.close?.();
+  }
   const states = (n: number) =>
     ordered.slice(0, n).map((svc, i) => ({ ...svc, destinations: kernelOrder ? dests.values[i]! : sortDests(dests.values[i]!) }));
 
@@ -137,25 +150,26 @@ async function readServicesOnce<S extends Service, D extends Destination>(
 }
 
 /**
- * Run `fn` over `items` with at most `limit` calls pending. On failure, stops starting calls
+ * Run `fn` over `items` with at most `limit` calls pending, each from one of `limit` workers
+ * (numbered from 0, each with one call pending at a time). On failure, stops starting calls
  * past the failed index and reports the lowest failed index, so the caller sees the first
  * failure in item order whatever order the replies came in.
  */
 export async function mapConcurrent<T, R>(
   items: readonly T[],
   limit: number,
-  fn: (item: T) => Promise<R>,
+  fn: (item: T, worker: number) => Promise<R>,
 ): Promise<{ values: (R | undefined)[]; failed?: number; error?: unknown }> {
   const values = new Array<R | undefined>(items.length);
   let next = 0;
   let failed: number | undefined;
   let error: unknown;
-  const worker = async () => {
+  const worker = async (id: number) => {
     for (;;) {
       const i = next++;
       if (i >= items.length || (failed !== undefined && i > failed)) return;
       try {
-        values[i] = await fn(items[i]);
+        values[i] = await fn(items[i], id);
       } catch (err) {
         if (failed === undefined || i < failed) {
           failed = i;
@@ -164,6 +178,6 @@ export async function mapConcurrent<T, R>(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, (_, id) => worker(id)));
   return { values, failed, error };
 }

@@ -75,22 +75,31 @@ export async function kernelState(): Promise<string> {
   const sock = (raw ??= new GenlSocket());
   const family = (rawFamily ??= await sock.resolveFamily('IPVS'));
   const ask = (cmd: IpvsCommand, attrs: Uint8Array[] = [], dump = false) => sock.request(family, cmd, 1, attrs, { dump });
-  type RawService = Service & { reply: Buffer };
-  type RawDest = Destination & { reply: Buffer };
-  const source: ServiceSource<RawService, RawDest> = {
-    services: async () => (await ask(IpvsCommand.GET_SERVICE, [], true)).map((r) => ({ ...unpackService(r.payload), reply: r.payload })),
-    service: () => Promise.reject(new Error('not used')),
-    destinations: async (svc) =>
-      (await ask(IpvsCommand.GET_DEST, [svc.reply], true)).map((r) => ({ ...unpackDest(r.payload, 0), reply: r.payload })),
-  };
   const blocks: string[] = [];
-  for (const svc of await readServices(source, { order: 'kernel' })) {
+  for (const svc of await readServices(rawSource(sock, family), { order: 'kernel' })) {
     const destLines = svc.destinations.map((d) => `  dest ${show(d)} ${hexWithoutStats(d.reply, DestAttr.STATS, DestAttr.STATS64)}`);
     blocks.push([`service ${show(svc)} ${hexWithoutStats(svc.reply, SvcAttr.STATS, SvcAttr.STATS64)}`, ...destLines.sort()].join('\n'));
   }
   const [timeouts] = await ask(IpvsCommand.GET_CONFIG);
   const daemons = await ask(IpvsCommand.GET_DAEMON, [], true);
   return [...blocks.sort(), `timeouts ${timeouts.payload.toString('hex')}`, ...daemons.map((d) => `daemon ${d.payload.toString('hex')}`)].join('\n') + '\n';
+}
+
+type RawService = Service & { reply: Buffer };
+type RawDest = Destination & { reply: Buffer };
+
+/** Services and destinations decoded, each with its reply's bytes; forks read on sockets of their own. */
+function rawSource(sock: GenlSocket, family: number, owned = false): ServiceSource<RawService, RawDest> {
+  const ask = (cmd: IpvsCommand, attrs: Uint8Array[] = []) => sock.request(family, cmd, 1, attrs, { dump: true });
+  return {
+    services: async () => (await ask(IpvsCommand.GET_SERVICE)).map((r) => ({ ...unpackService(r.payload), reply: r.payload })),
+    service: () => Promise.reject(new Error('not used')),
+    destinations: async (svc) => (await ask(IpvsCommand.GET_DEST, [svc.reply])).map((r) => ({ ...unpackDest(r.payload, 0), reply: r.payload })),
+    fork: () => rawSource(new GenlSocket(), family, true),
+    close: () => {
+      if (owned) sock.close();
+    },
+  };
 }
 
 let raw: GenlSocket | undefined;

@@ -124,7 +124,9 @@ function fakeClient(
 ) {
   let inFlight = 0;
   const stats = { maxInFlight: 0, destCalls: 0, serviceCalls: 0 };
-  const client = {
+  const client: Record<string, unknown> = {
+    fork: () => client,
+    close: () => undefined,
     info: async () => ({ version: 0x010201, connTabSize: 4096 }),
     timeouts: async () => ({ tcp: 900, tcpFin: 120, udp: 300 }),
     daemons: async () => [],
