@@ -94,6 +94,7 @@ export class IpvsClient {
   private constructor(
     private readonly sock: GenlSocket,
     private readonly family: number,
+    private readonly options: IpvsClientOptions,
   ) {}
 
   /** Open a socket and resolve the IPVS family. Fails with IpvsError('init', ...) without IPVS. */
@@ -101,7 +102,7 @@ export class IpvsClient {
     const sock = new GenlSocket({ transport: options.socket, timeoutMs: options.timeoutMs });
     try {
       const family = await sock.resolveFamily(IPVS_GENL_NAME);
-      return new IpvsClient(sock, family);
+      return new IpvsClient(sock, family, options);
     } catch (err) {
       sock.close();
       throw toIpvsError('init', err);
@@ -113,11 +114,14 @@ export class IpvsClient {
   }
 
   /**
-   * Another client on a socket of its own, for the same family (no look-up). A netlink socket
-   * carries one dump at a time, so reads that want several dumps at once use forks; close them.
+   * Another client on a socket of its own, for the same family (no look-up), with the same
+   * timeout. A netlink socket carries one dump at a time, so reads that want several dumps at
+   * once use forks (close them). Undefined when the socket was given to open() (a test's fake
+   * kernel): there is no second one to open.
    */
-  fork(): IpvsClient {
-    return new IpvsClient(new GenlSocket(), this.family);
+  fork(): IpvsClient | undefined {
+    if (this.options.socket) return undefined;
+    return new IpvsClient(new GenlSocket({ timeoutMs: this.options.timeoutMs }), this.family, this.options);
   }
 
   private async call(op: IpvsOperation, cmd: IpvsCommand, attrs: Uint8Array[] = [], dump = false, opts: DumpOptions = {}) {

@@ -28,8 +28,8 @@ export interface ServiceSource<S extends Service = Service, D extends Destinatio
   services(opts?: DumpOptions): Promise<S[]>;
   service(key: ServiceKey): Promise<S>;
   destinations(service: S, opts?: DumpOptions): Promise<D[]>;
-  /** Another source on a socket of its own, for dumps in parallel; without it, one dump at a time. */
-  fork?(): ServiceSource<S, D>;
+  /** Another source on a socket of its own, for dumps in parallel; without one, one dump at a time. */
+  fork?(): ServiceSource<S, D> | undefined;
   /** Release a forked source. */
   close?(): void;
 }
@@ -131,12 +131,16 @@ async function readServicesOnce<S extends Service, D extends Destination>(
   }
   const kernelOrder = opts.order === 'kernel';
   const ordered = kernelOrder ? services : sortServices(services);
-  const width = client.fork ? Math.max(1, Math.min(opts.concurrency ?? DEFAULT_CONCURRENCY, ordered.length)) : 1;
+  const width = Math.max(1, Math.min(opts.concurrency ?? DEFAULT_CONCURRENCY, ordered.length));
   const pool = [client];
   let dests;
   try {
-    while (pool.length < width) pool.push(client.fork!());
-    dests = await mapConcurrent(ordered, width, (svc, worker) => pool[worker].destinations(svc, dumpOpts));
+    while (pool.length < width) {
+      const forked = client.fork?.();
+      if (!forked) break;
+      pool.push(forked);
+    }
+    dests = await mapConcurrent(ordered, pool.length, (svc, worker) => pool[worker].destinations(svc, dumpOpts));
   } finally {
     for (const forked of pool.slice(1)) forked.close?.();
   }
