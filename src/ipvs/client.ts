@@ -17,7 +17,9 @@ import {
   unpackTimeouts,
 } from './codec';
 import { IPVS_GENL_NAME, IPVS_GENL_VERSION, IpvsCommand } from './constants';
-import type { Daemon, Destination, Info, Service, ServiceKey, TimeoutConfig } from './types';
+import type { Daemon, Destination, DestinationConfig, DestinationKey, Info, Service, ServiceConfig, ServiceKey, TimeoutConfig } from './types';
+import { destinationForKey, serviceForKey } from '../model/builders';
+import { destinationKey, serviceKeyOf } from '../model/identity';
 import { readSnapshot, type ReadOptions, type Snapshot } from '../model/snapshot';
 
 /**
@@ -57,6 +59,7 @@ export interface DumpOptions {
 
 /** A kernel refusal, with the errno and the operation it answered. */
 export class IpvsError extends Error {
+  override readonly name = 'IpvsError';
   constructor(
     readonly operation: IpvsOperation,
     readonly errno: number,
@@ -65,6 +68,23 @@ export class IpvsError extends Error {
     super(`${operation}: ${code}`);
   }
 }
+
+/**
+ * The kernel has no IPVS (the ip_vs module is neither loaded nor built in): the generic-netlink
+ * family is unknown. Not a refusal: nothing was asked of IPVS.
+ */
+export class IpvsUnavailableError extends Error {
+  override readonly name = 'IpvsUnavailableError';
+  readonly operation = 'init' as const;
+  constructor() {
+    super('IP Virtual Server is not available in this kernel (is the ip_vs module loaded?)');
+  }
+}
+
+/** A service named by key or notation (`tcp:10.0.0.1:80`); a full service is used as it is. */
+export type ServiceRef = string | ServiceKey | ServiceConfig;
+/** A real server named by key or notation (`10.0.0.2:80`); a full one is used as it is. */
+export type DestinationRef = string | DestinationKey | DestinationConfig;
 
 /** The kernel gave no answer to a request within the client's timeout. */
 export class IpvsTimeoutError extends Error {
@@ -97,7 +117,10 @@ export class IpvsClient {
     private readonly options: IpvsClientOptions,
   ) {}
 
-  /** Open a socket and resolve the IPVS family. Fails with IpvsError('init', ...) without IPVS. */
+  /**
+   * Open a socket and resolve the IPVS family. Fails with IpvsUnavailableError without IPVS, or
+   * IpvsError('init', ...) when the socket itself fails.
+   */
   static async open(options: IpvsClientOptions = {}): Promise<IpvsClient> {
     const sock = new GenlSocket({ transport: options.socket, timeoutMs: options.timeoutMs });
     try {
@@ -105,6 +128,8 @@ export class IpvsClient {
       return new IpvsClient(sock, family, options);
     } catch (err) {
       sock.close();
+      // The controller answers ENOENT for a family it does not know.
+      if (err instanceof NetlinkError && err.errno === osConstants.errno.ENOENT) throw new IpvsUnavailableError();
       throw toIpvsError('init', err);
     }
   }
@@ -151,46 +176,64 @@ export class IpvsClient {
     return replies.map((r) => unpackService(r.payload));
   }
 
-  /** One service by key (kernel answers ESRCH when it does not exist). */
-  async service(key: ServiceKey): Promise<Service> {
-    const probe: Service = { ...key, scheduler: '', flags: 0, timeout: 0, netmask: 0, peName: '' };
+  /** One service by key or notation (rejects with IpvsError ESRCH when there is none). */
+  async service(key: ServiceRef): Promise<Service> {
+    const probe: ServiceConfig = { ...serviceKeyOf(serviceForKey(key)), scheduler: '', flags: 0, timeout: 0, netmask: 0, peName: '' };
     const [reply] = await this.call('get_service', IpvsCommand.GET_SERVICE, packService(probe));
     return unpackService(reply.payload);
   }
 
-  async destinations(key: ServiceKey, opts?: DumpOptions): Promise<Destination[]> {
-    const replies = await this.call('get_dests', IpvsCommand.GET_DEST, packServiceKey(key), true, opts);
-    return replies.map((r) => unpackDest(r.payload, key.af));
+  /** One service by key or notation, or undefined when the kernel has none. */
+  async findService(key: ServiceRef): Promise<Service | undefined> {
+    try {
+      return await this.service(key);
+    } catch (err) {
+      if (err instanceof IpvsError && err.errno === osConstants.errno.ESRCH) return undefined;
+      throw err;
+    }
   }
 
-  async addService(svc: Service): Promise<void> {
+  /** A service's real servers, in the kernel's order. */
+  async destinations(key: ServiceRef, opts?: DumpOptions): Promise<Destination[]> {
+    const svc = serviceForKey(key);
+    const replies = await this.call('get_dests', IpvsCommand.GET_DEST, packServiceKey(svc), true, opts);
+    return replies.map((r) => unpackDest(r.payload, svc.af));
+  }
+
+  /** One real server of a service by key or notation, or undefined when the service has none such. */
+  async findDestination(svc: ServiceRef, dest: DestinationRef): Promise<Destination | undefined> {
+    const want = destinationKey(destinationForKey(dest));
+    return (await this.destinations(svc)).find((d) => destinationKey(d) === want);
+  }
+
+  async addService(svc: ServiceConfig): Promise<void> {
     await this.call('add_service', IpvsCommand.NEW_SERVICE, packService(svc));
   }
 
   /** Replaces every setting of the service (flags mask 0xffffffff), as ipvsadm -E does. */
-  async updateService(svc: Service): Promise<void> {
+  async updateService(svc: ServiceConfig): Promise<void> {
     await this.call('update_service', IpvsCommand.SET_SERVICE, packService(svc));
   }
 
-  async deleteService(svc: Service): Promise<void> {
-    await this.call('del_service', IpvsCommand.DEL_SERVICE, packService(svc));
+  async deleteService(svc: ServiceRef): Promise<void> {
+    await this.call('del_service', IpvsCommand.DEL_SERVICE, packService(serviceForKey(svc)));
   }
 
-  async addDestination(svc: Service, dest: Destination): Promise<void> {
-    await this.call('add_dest', IpvsCommand.NEW_DEST, [...packService(svc), ...packDest(dest)]);
+  async addDestination(svc: ServiceRef, dest: DestinationConfig): Promise<void> {
+    await this.call('add_dest', IpvsCommand.NEW_DEST, [...packService(serviceForKey(svc)), ...packDest(dest)]);
   }
 
-  async updateDestination(svc: Service, dest: Destination): Promise<void> {
-    await this.call('update_dest', IpvsCommand.SET_DEST, [...packService(svc), ...packDest(dest)]);
+  async updateDestination(svc: ServiceRef, dest: DestinationConfig): Promise<void> {
+    await this.call('update_dest', IpvsCommand.SET_DEST, [...packService(serviceForKey(svc)), ...packDest(dest)]);
   }
 
-  async deleteDestination(svc: Service, dest: Destination): Promise<void> {
-    await this.call('del_dest', IpvsCommand.DEL_DEST, [...packService(svc), ...packDest(dest)]);
+  async deleteDestination(svc: ServiceRef, dest: DestinationRef): Promise<void> {
+    await this.call('del_dest', IpvsCommand.DEL_DEST, [...packService(serviceForKey(svc)), ...packDest(destinationForKey(dest))]);
   }
 
   /** Zero the counters of one service, or of everything (and the global totals) without one. */
-  async zero(svc?: Service): Promise<void> {
-    if (svc) await this.call('zero_service', IpvsCommand.ZERO, packService(svc));
+  async zero(svc?: ServiceRef): Promise<void> {
+    if (svc) await this.call('zero_service', IpvsCommand.ZERO, packService(serviceForKey(svc)));
     else await this.call('zero', IpvsCommand.ZERO);
   }
 

@@ -17,7 +17,7 @@ import {
   SvcAttr,
   SvcFlag,
 } from './constants';
-import type { Daemon, Destination, Info, Service, ServiceKey, Stats, TimeoutConfig } from './types';
+import type { Daemon, Destination, DestinationConfig, Info, Service, ServiceConfig, ServiceKey, Stats, TimeoutConfig } from './types';
 
 // ---- scalar encoders / decoders -------------------------------------------------------------
 
@@ -111,7 +111,7 @@ const packNetmask = (af: number, netmask: number) => (af === AF_INET6 ? u32(netm
 const unpackNetmask = (af: number, b: Buffer) => (af === AF_INET6 ? b.readUInt32LE(0) : b.readUInt32BE(0));
 
 /** A complete service nest, as sent for NEW/SET/DEL_SERVICE, ZERO and the dest commands. */
-export function packService(svc: Service): Uint8Array[] {
+export function packService(svc: ServiceConfig): Uint8Array[] {
   const body = [...packKey(svc), ...encodeAttr(SvcAttr.SCHED_NAME, str(svc.scheduler))];
   if (svc.peName) body.push(...encodeAttr(SvcAttr.PE_NAME, str(svc.peName)));
   const flags = Buffer.alloc(8);
@@ -154,7 +154,7 @@ export function unpackService(payload: Buffer): Service {
 // ---- destinations --------------------------------------------------------------------------
 
 /** A complete dest nest, in libipvs's order (sent whole even for DEL_DEST). */
-export function packDest(dest: Destination): Uint8Array[] {
+export function packDest(dest: DestinationConfig): Uint8Array[] {
   return encodeAttr(
     CmdAttr.DEST,
     [

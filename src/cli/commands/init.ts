@@ -2,7 +2,7 @@
 // `modprobe ip_vs` once, as ipvsadm does, and fails with ipvsadm's message and status 2.
 
 import { spawnSync } from 'node:child_process';
-import { IpvsClient, IpvsError } from '../../ipvs/client';
+import { IpvsClient, IpvsError, IpvsUnavailableError } from '../../ipvs/client';
 import { CliExit } from '../command';
 import { ipvsStrerror } from '../errors';
 import type { CliIO } from './context';
@@ -36,9 +36,10 @@ export async function initIpvs(io: CliIO): Promise<IpvsClient> {
 }
 
 function initMessage(err: unknown): string {
+  // Without the IPVS family libipvs falls back to the old sockopt interface, which answers
+  // ENOPROTOOPT when the module is absent.
+  if (err instanceof IpvsUnavailableError) return ipvsStrerror('init', 92);
   if (err instanceof IpvsError) {
-    // Without the IPVS family libipvs falls back to the old sockopt interface, which answers
-    // ENOPROTOOPT when the module is absent.
     if (err.operation === 'init') return ipvsStrerror('init', 92);
     return ipvsStrerror('init', err.errno);
   }
