@@ -4,6 +4,7 @@
 
 import { AF_INET, AF_INET6, FwdMethod, SCHED_FLAGS_MASK, SvcFlag, TunnelType } from '../ipvs/constants';
 import type { Daemon, Destination, Info, Service, Stats, TimeoutConfig } from '../ipvs/types';
+import { emptyStats } from '../ipvs/codec';
 import { u32ToDotted } from '../net/inet';
 import { FWD_METHOD_MASK, forwardingByMethod, tunnelFlagsByValue, tunnelTypeByValue } from '../model/tables';
 import { canonicalV6, destName, schedFlagsText, serviceName } from './names';
@@ -71,18 +72,8 @@ export function listTitle(format: ListFormat): string {
   }
 }
 
-const ZERO_STATS: Stats = {
-  conns: 0n,
-  inpkts: 0n,
-  outpkts: 0n,
-  inbytes: 0n,
-  outbytes: 0n,
-  cps: 0n,
-  inpps: 0n,
-  outpps: 0n,
-  inbps: 0n,
-  outbps: 0n,
-};
+/** What a listing shows for an object the kernel sent no statistics for. */
+const ZERO_STATS: Stats = emptyStats();
 
 /** fwd_name: Masq, Local, Tunnel, Route; glibc prints the NULL of methods 4..7 as `(null)`. */
 export function fwdName(fwdMethod: number): string {

@@ -4,7 +4,7 @@
 // `refuse` makes a command fail with a given errno whatever the state, as a kernel could.
 
 import { constants as osConstants } from 'node:os';
-import { encodeAttr, iterAttrs } from '../../src/netlink/genl';
+import { GENL_ID_CTRL, encodeAttr, iterAttrs } from '../../src/netlink/genl';
 import { packDest, packService, unpackDaemon, unpackService, unpackTimeouts } from '../../src/ipvs/codec';
 import { CmdAttr, DaemonAttr, DestAttr, InfoAttr, IpvsCommand, SvcAttr } from '../../src/ipvs/constants';
 import type { Daemon, Destination, Service, TimeoutConfig } from '../../src/ipvs/types';
@@ -83,10 +83,18 @@ export class FakeIpvs {
   readonly refuse = new Map<IpvsCommand, number>();
   /** The socket to hand to IpvsClient.open({ socket }). */
   readonly socket = new FakeNetlink((req) => this.answer(req));
+  private readonly sockets = [this.socket];
 
-  /** The IPVS commands received, in order (family look-ups left out). */
+  /** Another socket onto the same kernel (for clients that open more than one). */
+  connect(): FakeNetlink {
+    const s = new FakeNetlink((req) => this.answer(req), this.socket.port + this.sockets.length);
+    this.sockets.push(s);
+    return s;
+  }
+
+  /** The IPVS commands received on all sockets (family look-ups left out). */
   get commands(): IpvsCommand[] {
-    return this.socket.requests.filter((r) => r.family !== 0x10).map((r) => r.cmd);
+    return this.sockets.flatMap((s) => s.requests).filter((r) => r.family !== GENL_ID_CTRL).map((r) => r.cmd);
   }
 
   private answer(req: FakeRequest): FakeAnswer {
