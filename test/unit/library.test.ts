@@ -2,7 +2,9 @@
 // IPVS kernel behind the injected socket (fake-ipvs.ts). The README's example runs against the
 // real kernel in test/kernel/library.test.ts.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { constants as osConstants } from 'node:os';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { GenlSocket, NetlinkError } from '../../src/netlink/genl';
 import * as lib from '../../src/index';
 import { destination, destinationKey, FwdMethod, IpvsClient, IpvsError, service, serviceKey } from '../../src/index';
 import { FakeIpvs } from './fake-ipvs';
@@ -69,5 +71,17 @@ describe('the library', () => {
     }
     expect(new lib.IpvsUnavailableError().name).toBe('IpvsUnavailableError');
     expect(new lib.IpvsUnavailableError()).not.toBeInstanceOf(IpvsError);
+  });
+
+  it('tells a kernel without IPVS (unknown family) from a refusal', async () => {
+    const spy = vi.spyOn(GenlSocket.prototype, 'resolveFamily').mockRejectedValue(new NetlinkError(osConstants.errno.ENOENT));
+    try {
+      const kernel = new FakeIpvs();
+      const err = await IpvsClient.open({ socket: kernel.socket }).catch((e) => e);
+      expect(err).toBeInstanceOf(lib.IpvsUnavailableError);
+      expect(err.message).toMatch(/not available/);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
