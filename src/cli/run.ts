@@ -10,7 +10,7 @@ import { CliExit, type CommandName, type ParsedCommand } from './command';
 import { helpText, versionText } from './help';
 import { parseCommandLine, tryHelp } from './parse';
 import type { CliIO, CommandHandler, Context } from './commands/context';
-import { initIpvs } from './commands/init';
+import { SYSTEM_INIT, initIpvs, type InitDeps } from './commands/init';
 import { KERNEL_OPS } from './commands/kernel-ops';
 import { list } from './commands/list';
 import { restore } from './commands/restore';
@@ -23,18 +23,19 @@ export type { CliIO } from './commands/context';
 
 /**
  * Run one ipvsadm command line. `args` excludes argv[0]. Resolves with the exit status; never
- * throws for anything ipvsadm would report.
+ * throws for anything ipvsadm would report. Without `client` it starts up as ipvsadm does
+ * (`init`: how, replaceable in tests).
  */
-export async function runCli(args: string[], io: CliIO, client?: IpvsClient): Promise<number> {
+export async function runCli(args: string[], io: CliIO, client?: IpvsClient, init: InitDeps = SYSTEM_INIT): Promise<number> {
   if (isVerbLine(args)) {
     const { runVerbLine } = await import('../verbs/dispatch');
-    return runVerbLine(args, io, client ?? (() => initIpvs(io)));
+    return runVerbLine(args, io, client ?? (() => initIpvs(io, init)));
   }
   // tsipvsadm's own options (--json), taken out where ipvsadm would reject them.
   const line = takeExtensionOptions(args);
   let own: IpvsClient | undefined;
   try {
-    const ctx: Context = { io, client: client ?? (own = await initIpvs(io)) };
+    const ctx: Context = { io, client: client ?? (own = await initIpvs(io, init)) };
     return await runLine(ctx, line.args, false, line.given.json ?? 0);
   } catch (err) {
     if (err instanceof CliExit) {

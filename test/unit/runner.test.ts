@@ -6,7 +6,8 @@
 import { constants as osConstants } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run';
-import { IpvsClient } from '../../src/ipvs/client';
+import { IpvsClient, IpvsUnavailableError } from '../../src/ipvs/client';
+import type { InitDeps } from '../../src/cli/commands/init';
 import { IpvsCommand } from '../../src/ipvs/constants';
 import { FakeIpvs } from './fake-ipvs';
 
@@ -195,5 +196,75 @@ describe('-R', () => {
     const k = new FakeIpvs();
     const r = await run(k, '-R', '-A -t 10.0.0.1:80\n-S -n\n-A -u 10.0.0.1:53\n');
     expect(r).toEqual({ stdout: '-A -t 10.0.0.1:80 -s wlc\n', stderr: '', status: 0 });
+  });
+});
+
+describe('start-up (ipvs_init, then modprobe ip_vs once, as ipvsadm)', () => {
+  const NOT_LOADED = 'modprobe: FATAL: Module ip_vs not found in directory /lib/modules/6.1.0-test\n';
+  const cannotInit = (message: string) =>
+    `Can't initialize ipvs: ${message}\nAre you sure that IP Virtual Server is built in the kernel or as module?\n`;
+
+  /** Start-up whose client opens fail with `failures` in turn, then open on `kernel`. */
+  function init(kernel: FakeIpvs, failures: Error[], modprobe: { status: number; stderr: string }) {
+    const calls = { opens: 0, modprobes: 0 };
+    const sockets: ReturnType<FakeIpvs['connect']>[] = [];
+    const deps: InitDeps = {
+      openClient: async () => {
+        const failure = failures[calls.opens++];
+        if (failure) throw failure;
+        sockets.push(kernel.connect());
+        return IpvsClient.open({ socket: sockets[sockets.length - 1] });
+      },
+      modprobe: () => {
+        calls.modprobes++;
+        return modprobe;
+      },
+    };
+    /** Every socket start-up opened has been closed again (by a failed attempt, or by the runner). */
+    const allClosed = () => sockets.every((sock) => sock.closed);
+    return { deps, calls, allClosed };
+  }
+
+  async function start(line: string, deps: InitDeps): Promise<Outcome> {
+    let stdout = '';
+    let stderr = '';
+    const io = { stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t), readStdin: async () => '', argv0: 'ipvsadm' };
+    const status = await runCli(line.split(' ').filter(Boolean), io, undefined, deps);
+    return { stdout, stderr, status };
+  }
+
+  it('no IPVS and no module: modprobe\'s stderr, then "Protocol not available", status 2 (even for -h)', async () => {
+    for (const line of ['-L -n', '-h', '-A -t 10.0.0.1:80']) {
+      const { deps, calls } = init(new FakeIpvs(), [new IpvsUnavailableError(), new IpvsUnavailableError()], { status: 1, stderr: NOT_LOADED });
+      expect(await start(line, deps)).toEqual({ stdout: '', stderr: NOT_LOADED + cannotInit('Protocol not available'), status: 2 });
+      expect(calls).toEqual({ opens: 1, modprobes: 1 });
+    }
+  });
+
+  it('GET_INFO refused (not root): modprobe runs, the retry fails the same, "Permission denied", status 2', async () => {
+    const k = new FakeIpvs();
+    k.refuse.set(IpvsCommand.GET_INFO, E.EPERM);
+    const { deps, calls, allClosed } = init(k, [], { status: 0, stderr: '' });
+    expect(await start('-L -n', deps)).toEqual({ stdout: '', stderr: cannotInit('Permission denied (you must be root)'), status: 2 });
+    expect(calls).toEqual({ opens: 2, modprobes: 1 });
+    expect(allClosed()).toBe(true);
+    expect(k.commands).toEqual([IpvsCommand.GET_INFO, IpvsCommand.GET_INFO]);
+  });
+
+  it('modprobe loads the module: the retry opens and the command runs', async () => {
+    const k = new FakeIpvs();
+    const { deps, calls, allClosed } = init(k, [new IpvsUnavailableError()], { status: 0, stderr: '' });
+    expect(await start('-A -t 10.0.0.1:80', deps)).toEqual(ok);
+    expect(calls).toEqual({ opens: 2, modprobes: 1 });
+    expect(allClosed()).toBe(true);
+    expect(k.commands).toEqual([IpvsCommand.GET_INFO, IpvsCommand.NEW_SERVICE]);
+  });
+
+  it('IPVS present: no modprobe; the client is closed at the end', async () => {
+    const k = new FakeIpvs();
+    const { deps, calls, allClosed } = init(k, [], { status: 1, stderr: 'unexpected' });
+    expect(await start('-v', deps)).toEqual({ stdout: 'ipvsadm v1.31 2019/12/24 (compiled with popt and IPVS v1.2.1)\n', stderr: '', status: 0 });
+    expect(calls).toEqual({ opens: 1, modprobes: 0 });
+    expect(allClosed()).toBe(true);
   });
 });

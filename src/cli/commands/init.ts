@@ -7,9 +7,22 @@ import { CliExit } from '../command';
 import { ipvsStrerror } from '../errors';
 import type { CliIO } from './context';
 
-export async function initIpvs(io: CliIO): Promise<IpvsClient> {
+/** What start-up needs from the system; host tests replace both. */
+export interface InitDeps {
+  /** Open a client on a new netlink socket. */
+  openClient(): Promise<IpvsClient>;
+  /** Run `/sbin/modprobe -- ip_vs`: its exit status and what it wrote to stderr. */
+  modprobe(): { status: number | null; stderr: string };
+}
+
+export const SYSTEM_INIT: InitDeps = {
+  openClient: () => IpvsClient.open(),
+  modprobe: () => spawnSync('/sbin/modprobe', ['--', 'ip_vs'], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' }),
+};
+
+export async function initIpvs(io: CliIO, deps: InitDeps = SYSTEM_INIT): Promise<IpvsClient> {
   const attempt = async () => {
-    const client = await IpvsClient.open();
+    const client = await deps.openClient();
     try {
       await client.info();
       return client;
@@ -21,7 +34,7 @@ export async function initIpvs(io: CliIO): Promise<IpvsClient> {
   try {
     return await attempt();
   } catch (first) {
-    const modprobe = spawnSync('/sbin/modprobe', ['--', 'ip_vs'], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    const modprobe = deps.modprobe();
     if (modprobe.stderr) io.stderr(modprobe.stderr);
     let err = first;
     if (modprobe.status === 0) {
