@@ -5,7 +5,8 @@
 
 import type { IpvsClient } from '../ipvs/client';
 import { IpvsError } from '../ipvs/client';
-import type { Destination, Service } from '../ipvs/types';
+import { readServices, SnapshotReadError } from '../model/snapshot';
+import { DumpInterruptedError } from '../netlink/genl';
 import { connRecord } from '../format/connections/record';
 import { readConnections } from '../format/connections/proc-file';
 import {
@@ -20,8 +21,6 @@ import {
   toJsonText,
   type NameLookup,
 } from '../format/json';
-import { readServices } from '../model/snapshot';
-import { listingFailure } from './commands/policy';
 import { CliExit, type OptionName, type ParsedCommand } from './command';
 import { ipvsStrerror } from './errors';
 import { fail } from './matrix';
@@ -35,13 +34,18 @@ export interface JsonListContext {
   client: IpvsClient;
 }
 
-/** A fetch as the text listing makes it: on refusal its message (unless silent), status 1. */
+/**
+ * A fetch as the text listing makes it: a kernel refusal gives its message (unless silent) and
+ * status 1. A read the kernel kept interrupting (the table changing under it) fails the same way.
+ */
 async function fetchOrExit<T>(fetch: () => Promise<T>, silent = false): Promise<T> {
   try {
     return await fetch();
   } catch (err) {
-    if (!(err instanceof IpvsError)) throw err;
-    throw new CliExit(LISTING_FAILED, silent ? '' : ipvsStrerror(err.operation, err.errno) + '\n');
+    const cause = err instanceof SnapshotReadError ? err.cause : err;
+    if (cause instanceof IpvsError) throw new CliExit(LISTING_FAILED, silent ? '' : ipvsStrerror(cause.operation, cause.errno) + '\n');
+    if (cause instanceof DumpInterruptedError) throw new CliExit(LISTING_FAILED, 'IPVS state kept changing while it was read; try again\n');
+    throw err;
   }
 }
 
@@ -54,16 +58,6 @@ export function checkJsonOption(cmd: ParsedCommand, count: number): void {
   if (cmd.command !== 'list' && cmd.command !== 'save') fail(`Illegal 'json' option with the '${cmd.command}' command`);
 }
 
-/** The services with their destinations, in the order the text listing prints them (the model's snapshot reader). */
-async function servicesWithDests(client: IpvsClient, sorted: boolean, only?: Service): Promise<{ svc: Service; dests: Destination[] }[]> {
-  try {
-    const services = await readServices(client, { order: sorted ? 'ipvsadm' : 'kernel', service: only, acceptInterrupted: true });
-    return services.map(({ destinations, ...svc }) => ({ svc, dests: destinations }));
-  } catch (err) {
-    throw listingFailure(err);
-  }
-}
-
 /** Run a listing command (checkJsonOption passed) and write its JSON document. */
 export async function listJson(ctx: JsonListContext, cmd: ParsedCommand): Promise<number> {
   const { io, client } = ctx;
@@ -72,8 +66,8 @@ export async function listJson(ctx: JsonListContext, cmd: ParsedCommand): Promis
   const write = (doc: object) => io.stdout(toJsonText({ schemaVersion: SCHEMA_VERSION, ...doc }) + '\n');
 
   if (cmd.command === 'save') {
-    const all = await servicesWithDests(client, true);
-    write({ services: await Promise.all(all.map(({ svc, dests }) => serviceConfigJson(svc, dests, names))) });
+    const all = await fetchOrExit(() => readServices(client));
+    write({ services: await Promise.all(all.map((svc) => serviceConfigJson(svc, names))) });
     return 0;
   }
   if (has('connection')) return listConnectionsJson(io, names);
@@ -85,15 +79,15 @@ export async function listJson(ctx: JsonListContext, cmd: ParsedCommand): Promis
     write({ daemons: daemonsJson(await fetchOrExit(() => client.daemons(), true)) });
     return 0;
   }
-  const sorted = !has('nosort');
+  const order = has('nosort') ? 'kernel' : 'ipvsadm';
   if (has('service-address')) {
-    const [one] = await servicesWithDests(client, sorted, cmd.service);
-    write({ services: [await serviceJson(one.svc, one.dests, names)] });
+    const one = await fetchOrExit(() => readServices(client, { order, service: cmd.service }));
+    write({ services: await Promise.all(one.map((svc) => serviceJson(svc, names))) });
     return 0;
   }
   const info = infoJson(await fetchOrExit(() => client.info()));
-  const all = await servicesWithDests(client, sorted);
-  write({ ipvs: info, services: await Promise.all(all.map(({ svc, dests }) => serviceJson(svc, dests, names))) });
+  const all = await fetchOrExit(() => readServices(client, { order }));
+  write({ ipvs: info, services: await Promise.all(all.map((svc) => serviceJson(svc, names))) });
   return 0;
 }
 

@@ -9,51 +9,30 @@
 // - Without -n, `host` and `portName` are added beside `address` and `port`, only where a name
 //   exists; the address and port are always there.
 
-import { AF_INET, AF_INET6, FwdMethod, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, SvcFlag, TunnelType } from '../ipvs/constants';
+import { AF_INET6, SvcFlag } from '../ipvs/constants';
 import type { Daemon, Destination, Info, Service, Stats, TimeoutConfig } from '../ipvs/types';
+import type { ServiceState } from '../model/snapshot';
+import { formatDestinationNotation, formatServiceNotation } from '../model/notation';
+import { FWD_METHOD_MASK, forwardingByMethod, protocolByNumber, schedFlagWords, tunnelFlagsByValue, tunnelTypeByValue } from '../model/tables';
 import { u32ToDotted } from '../net/inet';
-import { canonicalV6, hostName, schedFlagsText } from './names';
-import { getServByPort, protoName } from '../net/services';
+import { getServByPort } from '../net/services';
+import { canonicalV6, hostName } from './names';
 import type { ConnRecord } from './connections/record';
 
 /** The version of the document layout; bumped on an incompatible change. */
 export const SCHEMA_VERSION = 1;
 
-// ---- names of values (to be taken from the model's tables) -------------------------------
-
-const FAMILY_NAMES: Readonly<Record<number, 'inet' | 'inet6'>> = { [AF_INET]: 'inet', [AF_INET6]: 'inet6' };
-const PROTOCOL_NAMES: Readonly<Record<number, 'tcp' | 'udp' | 'sctp'>> = {
-  [IPPROTO_TCP]: 'tcp',
-  [IPPROTO_UDP]: 'udp',
-  [IPPROTO_SCTP]: 'sctp',
-};
-const FORWARDING_NAMES: Readonly<Record<number, string>> = {
-  [FwdMethod.MASQ]: 'masq',
-  [FwdMethod.LOCALNODE]: 'local',
-  [FwdMethod.TUNNEL]: 'tunnel',
-  [FwdMethod.DROUTE]: 'route',
-  [FwdMethod.BYPASS]: 'bypass',
-};
-const TUNNEL_TYPE_NAMES: Readonly<Record<number, 'ipip' | 'gue' | 'gre'>> = {
-  [TunnelType.IPIP]: 'ipip',
-  [TunnelType.GUE]: 'gue',
-  [TunnelType.GRE]: 'gre',
-};
-const TUNNEL_CHECKSUM_NAMES: readonly ('nocsum' | 'csum' | 'remcsum')[] = ['nocsum', 'csum', 'remcsum'];
-
-export const familyName = (af: number): string => FAMILY_NAMES[af] ?? `af${af}`;
-export const protocolName = (protocol: number): string => PROTOCOL_NAMES[protocol] ?? `proto${protocol}`;
+export const familyName = (af: number): string => (af === AF_INET6 ? 'inet6' : 'inet');
+export const protocolName = (protocol: number): string => protocolByNumber(protocol)?.name ?? `proto${protocol}`;
 
 /** `tcp:10.0.0.1:80`, `udp:[2001:db8::1]:53`, `fwmark:5`, `fwmark6:5`: the service notation. */
-export function serviceKeyText(svc: Service): string {
-  if (svc.fwmark) return `${svc.af === AF_INET6 ? 'fwmark6' : 'fwmark'}:${svc.fwmark >>> 0}`;
-  return `${protocolName(svc.protocol)}:${hostPort(svc.af, svc.address, svc.port)}`;
-}
+export const serviceKeyText = (svc: Service): string => formatServiceNotation(svc);
 
 /** `10.0.0.2:80` or `[2001:db8::2]:80`. */
-export function hostPort(af: number, address: string, port: number): string {
-  return af === AF_INET6 ? `[${canonicalV6(address)}]:${port}` : `${address}:${port}`;
-}
+export const hostPort = (af: number, address: string, port: number): string => formatDestinationNotation({ af, address, port });
+
+/** IPv6 text in glibc's inet_ntop form, IPv4 as is. */
+const addressText = (af: number, address: string) => (af === AF_INET6 ? canonicalV6(address) : address);
 
 // ---- document types ----------------------------------------------------------------------
 
@@ -185,13 +164,13 @@ export interface NameLookup {
 /** The C library's look-ups, as ipvsadm's listing makes them (cached per process). */
 export const systemNames: NameLookup = {
   host: (address) => hostName(address),
-  port: (port, protocol) => getServByPort(port, protoName(protocol)) ?? null,
+  port: (port, protocol) => getServByPort(port, protocolByNumber(protocol)?.name) ?? null,
 };
 
 async function namesOf(names: NameLookup | null, af: number, address: string, port: number, protocol: number): Promise<NamesJson> {
   if (!names) return {};
   const out: NamesJson = {};
-  const host = await names.host(af === AF_INET6 ? canonicalV6(address) : address);
+  const host = await names.host(addressText(af, address));
   if (host !== null) out.host = host;
   const pname = names.port(port, protocol);
   if (pname !== null) out.portName = pname;
@@ -212,10 +191,10 @@ export function ratesJson(st: Stats | undefined): RatesJson {
 }
 
 export function tunnelJson(d: Destination): TunnelJson | null {
-  if ((d.fwdMethod & 7) !== FwdMethod.TUNNEL) return null;
-  const type = TUNNEL_TYPE_NAMES[d.tunType];
+  if (forwardingByMethod(d.fwdMethod)?.name !== 'tunnel') return null;
+  const type = tunnelTypeByValue(d.tunType)?.name;
   if (!type) return null;
-  const checksum = TUNNEL_CHECKSUM_NAMES[d.tunFlags];
+  const checksum = tunnelFlagsByValue(d.tunFlags)?.name;
   if (type === 'gue') return { type, port: d.tunPort & 0xffff, ...(checksum ? { checksum } : {}) };
   if (type === 'gre') return { type, ...(checksum ? { checksum } : {}) };
   return { type };
@@ -224,9 +203,9 @@ export function tunnelJson(d: Destination): TunnelJson | null {
 export function destinationConfigJson(d: Destination): DestinationConfigJson {
   return {
     family: familyName(d.af),
-    address: d.af === AF_INET6 ? canonicalV6(d.address) : d.address,
+    address: addressText(d.af, d.address),
     port: d.port,
-    forwarding: FORWARDING_NAMES[d.fwdMethod & 7] ?? `method${d.fwdMethod & 7}`,
+    forwarding: forwardingByMethod(d.fwdMethod)?.name ?? `method${d.fwdMethod & FWD_METHOD_MASK}`,
     weight: d.weight,
     upperThreshold: d.upperThreshold,
     lowerThreshold: d.lowerThreshold,
@@ -270,14 +249,13 @@ function persistenceJson(svc: Service): PersistenceJson | null {
 function identity(svc: Service): Pick<ServiceConfigJson, 'key' | 'family' | 'protocol' | 'address' | 'port' | 'fwmark'> {
   const base = { key: serviceKeyText(svc), family: familyName(svc.af) };
   if (svc.fwmark) return { ...base, fwmark: svc.fwmark >>> 0 };
-  return { ...base, protocol: protocolName(svc.protocol), address: svc.af === AF_INET6 ? canonicalV6(svc.address) : svc.address, port: svc.port };
+  return { ...base, protocol: protocolName(svc.protocol), address: addressText(svc.af, svc.address), port: svc.port };
 }
 
 function settings(svc: Service): Pick<ServiceConfigJson, 'scheduler' | 'schedFlags' | 'persistence' | 'pe' | 'onePacket'> {
-  const flagText = schedFlagsText(svc.scheduler, svc.flags);
   return {
     scheduler: svc.scheduler,
-    schedFlags: flagText ? flagText.split(',') : [],
+    schedFlags: schedFlagWords(svc.scheduler, svc.flags),
     persistence: persistenceJson(svc),
     pe: svc.peName || null,
     onePacket: (svc.flags & SvcFlag.ONEPACKET) !== 0,
@@ -288,14 +266,16 @@ function settings(svc: Service): Pick<ServiceConfigJson, 'scheduler' | 'schedFla
  * A service's configuration and its real servers' (what -S says, what apply reads back), with
  * names beside the addresses unless `names` is null.
  */
-export async function serviceConfigJson(svc: Service, dests: readonly Destination[], names: NameLookup | null = null): Promise<ServiceConfigJson> {
+export async function serviceConfigJson(svc: ServiceState, names: NameLookup | null = null): Promise<ServiceConfigJson> {
+  const dests = svc.destinations;
   const svcNames = svc.fwmark ? {} : await namesOf(names, svc.af, svc.address, svc.port, svc.protocol);
   const destinations = await Promise.all(dests.map((d) => destinationConfigNamed(d, svc.protocol, names)));
   return { ...identity(svc), ...svcNames, ...settings(svc), destinations };
 }
 
 /** A service as -L lists it: configuration, counters, real servers, names unless numeric. */
-export async function serviceJson(svc: Service, dests: readonly Destination[], names: NameLookup | null): Promise<ServiceJson> {
+export async function serviceJson(svc: ServiceState, names: NameLookup | null): Promise<ServiceJson> {
+  const dests = svc.destinations;
   const id = identity(svc);
   const svcNames = svc.fwmark ? {} : await namesOf(names, svc.af, svc.address, svc.port, svc.protocol);
   const destinations = await Promise.all(dests.map((d) => destinationJson(d, svc.protocol, names)));

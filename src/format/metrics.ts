@@ -8,15 +8,17 @@
 
 import { AF_INET6 } from '../ipvs/constants';
 import type { Destination, Service, Stats } from '../ipvs/types';
+import type { ServiceState } from '../model/snapshot';
 import { canonicalV6 } from './names';
 import { familyName, hostPort, protocolName, serviceKeyText } from './json';
 
 /** The Content-Type of this exposition over HTTP. */
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
+/** What the exposition needs of a snapshot. */
 export interface MetricsState {
   info: { version: number; connTabSize: number };
-  services: readonly { svc: Service; dests: readonly Destination[] }[];
+  services: readonly ServiceState[];
 }
 
 type Labels = Readonly<Record<string, string>>;
@@ -53,10 +55,10 @@ const TRAFFIC: readonly Column<Stats | undefined>[] = [
   { suffix: 'outgoing_bytes_per_second', type: 'gauge', help: "Outgoing byte rate (the kernel's estimate)", value: (s) => z(st(s).outbps) },
 ];
 
-const SERVICE_GAUGES: readonly Column<{ dests: readonly Destination[] }>[] = [
-  { suffix: 'real_servers', type: 'gauge', help: 'Real servers of the service', value: (s) => s.dests.length },
-  { suffix: 'active_connections', type: 'gauge', help: 'Active connections, summed over its real servers', value: (s) => s.dests.reduce((n, d) => n + d.activeConns, 0) },
-  { suffix: 'inactive_connections', type: 'gauge', help: 'Inactive connections, summed over its real servers', value: (s) => s.dests.reduce((n, d) => n + d.inactConns, 0) },
+const SERVICE_GAUGES: readonly Column<ServiceState>[] = [
+  { suffix: 'real_servers', type: 'gauge', help: 'Real servers of the service', value: (s) => s.destinations.length },
+  { suffix: 'active_connections', type: 'gauge', help: 'Active connections, summed over its real servers', value: (s) => s.destinations.reduce((n, d) => n + d.activeConns, 0) },
+  { suffix: 'inactive_connections', type: 'gauge', help: 'Inactive connections, summed over its real servers', value: (s) => s.destinations.reduce((n, d) => n + d.inactConns, 0) },
 ];
 
 const BACKEND_GAUGES: readonly Column<Destination>[] = [
@@ -127,10 +129,10 @@ export function renderMetrics(state: MetricsState, prefix = 'ipvs'): string {
       });
     }
   };
-  const services = state.services.map(({ svc, dests }) => ({ labels: serviceLabels(svc), svc, dests }));
-  perObject('service', TRAFFIC, services.map((s) => ({ labels: s.labels, o: s.svc.stats })));
-  perObject('service', SERVICE_GAUGES, services.map((s) => ({ labels: s.labels, o: s })));
-  const backends = state.services.flatMap(({ svc, dests }) => dests.map((d) => ({ labels: backendLabels(svc, d), o: d })));
+  const services = state.services.map((svc) => ({ labels: serviceLabels(svc), o: svc }));
+  perObject('service', TRAFFIC, services.map((s) => ({ labels: s.labels, o: s.o.stats })));
+  perObject('service', SERVICE_GAUGES, services);
+  const backends = state.services.flatMap((svc) => svc.destinations.map((d) => ({ labels: backendLabels(svc, d), o: d })));
   perObject('backend', TRAFFIC, backends.map((b) => ({ labels: b.labels, o: b.o.stats })));
   perObject('backend', BACKEND_GAUGES, backends);
   return families.map(renderFamily).join('');

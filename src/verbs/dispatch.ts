@@ -8,6 +8,8 @@ import { CliExit } from '../cli/command';
 import { ipvsStrerror } from '../cli/errors';
 import { PoptContext } from '../cli/parse';
 import { IpvsError, type IpvsClient } from '../ipvs/client';
+import { SnapshotReadError } from '../model/snapshot';
+import { DumpInterruptedError } from '../netlink/genl';
 import { findVerb, VERBS, VerbError, VerbUsageError, type Verb, type VerbContext } from './registry';
 
 /** ipvsadm's status for bad usage (its fail()); also ours for a verb's. */
@@ -127,6 +129,12 @@ function report(err: unknown, io: CliIO, argv0: string, verb: string, CommanderE
   if (err instanceof VerbUsageError) {
     io.stderr(`${argv0} ${verb}: ${err.message}\n${tryLine(argv0, verb)}`);
     return USAGE;
+  }
+  // A snapshot that failed part way: its cause says why.
+  if (err instanceof SnapshotReadError) err = err.cause;
+  if (err instanceof DumpInterruptedError) {
+    io.stderr(`${argv0} ${verb}: IPVS state kept changing while it was read; try again\n`);
+    return READ_FAILED;
   }
   if (err instanceof IpvsError) {
     io.stderr(`${argv0} ${verb}: ${ipvsStrerror(err.operation, err.errno)}\n`);

@@ -6,30 +6,30 @@ import { stringify } from 'yaml';
 import { daemonsJson, SCHEMA_VERSION, serviceConfigJson, timeoutsJson, toJsonText } from '../format/json';
 import { saveBlock } from '../format/save';
 import { VerbError, type VerbHandler } from './registry';
-import { readState, type State } from './state';
+import type { Snapshot } from '../model/snapshot';
 
 export const EXPORT_FORMATS = ['json', 'yaml', 'rules'] as const;
 
 /** The export document (schema/tsipvsadm.schema.json). */
-export async function exportDocument(state: State): Promise<object> {
+export async function exportDocument(state: Snapshot): Promise<object> {
   return {
     schemaVersion: SCHEMA_VERSION,
-    services: await Promise.all(state.services.map(({ svc, dests }) => serviceConfigJson(svc, dests, null))),
+    services: await Promise.all(state.services.map((svc) => serviceConfigJson(svc, null))),
     timeouts: timeoutsJson(state.timeouts),
     daemons: daemonsJson(state.daemons),
   };
 }
 
 /** Exactly what `ipvsadm -S -n` prints (services and real servers only, as -S has no more). */
-export async function exportRules(state: State): Promise<string> {
+export async function exportRules(state: Snapshot): Promise<string> {
   let out = '';
-  for (const { svc, dests } of state.services) out += await saveBlock(svc, dests, true, true); // already in ipvsadm's order
+  for (const svc of state.services) out += await saveBlock(svc, svc.destinations, true, true); // already in ipvsadm's order
   return out;
 }
 
 export const exportVerb: VerbHandler = async (ctx, options) => {
   const format = String(options.format ?? 'json');
-  const state = await readState(await ctx.client());
+  const state = await (await ctx.client()).snapshot();
   let text: string;
   try {
     if (format === 'rules') text = await exportRules(state);

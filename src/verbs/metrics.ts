@@ -5,7 +5,6 @@
 import { renderMetrics } from '../format/metrics';
 import { startMetricsServer, METRICS_PATH } from './metrics-server';
 import { VerbUsageError, type VerbContext, type VerbHandler } from './registry';
-import { readState } from './state';
 import { inetPton4, inetPton6 } from '../net/inet';
 
 /** `127.0.0.1:9100`, `[::1]:9100`: an explicit address (no default to every interface). */
@@ -45,7 +44,7 @@ export async function serveUntilSignal(ctx: Pick<VerbContext, 'io' | 'argv0'>, l
 
 export const metricsVerb: VerbHandler = async (ctx, options) => {
   const client = await ctx.client();
-  const render = async () => renderMetrics(await readState(client));
+  const render = async () => renderMetrics(await client.snapshot());
   if (typeof options.listen === 'string') return serveUntilSignal(ctx, options.listen, render);
   ctx.io.stdout(await render());
   return 0;

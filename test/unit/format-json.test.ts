@@ -15,6 +15,9 @@ import {
 } from '../../src/format/json';
 import { connRecord } from '../../src/format/connections/record';
 import { dest, sampleState, stats, svc } from './format-fixture';
+import type { Destination, Service } from '../../src/ipvs/types';
+
+const st = (s: Service, destinations: Destination[] = []) => ({ ...s, destinations });
 import { schemaErrors } from './json-schema';
 
 const names: NameLookup = {
@@ -28,7 +31,7 @@ describe('service and destination records', () => {
   it('carry every field, numeric', async () => {
     const s = svc({ address: '192.168.1.10', port: 80, scheduler: 'sh', flags: SvcFlag.PERSISTENT | SvcFlag.SCHED1 | SvcFlag.SCHED2, timeout: 300, netmask: 0xffffff00, peName: 'sip', stats: stats({ conns: 2n ** 64n - 1n, inbytes: 2n ** 53n + 1n, cps: 7n }) });
     const d = dest({ address: '10.0.0.2', port: 8080, fwdMethod: 0, weight: 3, upperThreshold: 10, lowerThreshold: 5, activeConns: 4, inactConns: 6, persistConns: 2, stats: stats({ conns: 2n ** 40n, outbps: 99n }) });
-    const j = await serviceJson(s, [d], null);
+    const j = await serviceJson(st(s, [d]), null);
     expect(j).toEqual({
       key: 'tcp:192.168.1.10:80',
       family: 'inet',
@@ -65,7 +68,7 @@ describe('service and destination records', () => {
 
   it('put names beside the address and port, only where they exist', async () => {
     const s = svc({ address: '192.168.1.10', port: 80 });
-    const j = await serviceJson(s, [dest({ address: '10.0.0.2', port: 80 }), dest({ address: '10.0.0.3', port: 81 })], names);
+    const j = await serviceJson(st(s, [dest({ address: '10.0.0.2', port: 80 }), dest({ address: '10.0.0.3', port: 81 })]), names);
     expect(j).toMatchObject({ address: '192.168.1.10', port: 80, host: 'vip', portName: 'http' });
     expect(j.destinations[0]).toMatchObject({ address: '10.0.0.2', port: 80, host: 'web1', portName: 'http' });
     expect(j.destinations[1]).not.toHaveProperty('host');
@@ -75,11 +78,11 @@ describe('service and destination records', () => {
   });
 
   it('identify fwmark and IPv6 services', async () => {
-    const fw6 = await serviceJson(svc({ fwmark: 7, protocol: 0, af: AF_INET6, scheduler: 'mh', flags: SvcFlag.PERSISTENT, timeout: 60, netmask: 64 }), [], names);
+    const fw6 = await serviceJson(st(svc({ fwmark: 7, protocol: 0, af: AF_INET6, scheduler: 'mh', flags: SvcFlag.PERSISTENT, timeout: 60, netmask: 64 })), names);
     expect(fw6).toMatchObject({ key: 'fwmark6:7', family: 'inet6', fwmark: 7, persistence: { timeout: 60, netmask: 64 } });
     expect(fw6).not.toHaveProperty('address');
     expect(fw6).not.toHaveProperty('host');
-    const v6 = await serviceJson(svc({ af: AF_INET6, protocol: IPPROTO_UDP, address: '2001:DB8:0:0::1', port: 53 }), [dest({ af: AF_INET6, address: '2001:db8::2', port: 53 })], names);
+    const v6 = await serviceJson(st(svc({ af: AF_INET6, protocol: IPPROTO_UDP, address: '2001:DB8:0:0::1', port: 53 }), [dest({ af: AF_INET6, address: '2001:db8::2', port: 53 })]), names);
     expect(v6).toMatchObject({ key: 'udp:[2001:db8::1]:53', family: 'inet6', address: '2001:db8::1' });
     expect(v6.destinations[0]).toMatchObject({ family: 'inet6', address: '2001:db8::2', host: 'web6' });
     expect(v6.destinations[0]).not.toHaveProperty('portName');
@@ -87,7 +90,7 @@ describe('service and destination records', () => {
   });
 
   it('describe tunnels by type, port and checksum', async () => {
-    const t = (p: object) => serviceJson(svc({ address: '10.0.0.1', port: 80 }), [dest({ fwdMethod: 2, ...p })], null).then((j) => j.destinations[0].tunnel);
+    const t = (p: object) => serviceJson(st(svc({ address: '10.0.0.1', port: 80 }), [dest({ fwdMethod: 2, ...p })]), null).then((j) => j.destinations[0].tunnel);
     expect(await t({ tunType: 0 })).toEqual({ type: 'ipip' });
     expect(await t({ tunType: 1, tunPort: 6080, tunFlags: 2 })).toEqual({ type: 'gue', port: 6080, checksum: 'remcsum' });
     expect(await t({ tunType: 2, tunFlags: 1 })).toEqual({ type: 'gre', checksum: 'csum' });
@@ -95,8 +98,8 @@ describe('service and destination records', () => {
   });
 
   it('every service of the sample state validates, listed and as configuration', async () => {
-    const listed = await Promise.all(sampleState().map((e) => serviceJson(e.svc, e.dests, names)));
-    const config = await Promise.all(sampleState().map((e) => serviceConfigJson(e.svc, e.dests)));
+    const listed = await Promise.all(sampleState().map((e) => serviceJson(st(e.svc, e.dests), names)));
+    const config = await Promise.all(sampleState().map((e) => serviceConfigJson(st(e.svc, e.dests))));
     expect(schemaErrors(doc({ ipvs: infoJson({ version: 0x010201, connTabSize: 4096 }), services: listed }))).toBe('');
     expect(schemaErrors(doc({ services: config }))).toBe('');
     for (const c of config) {

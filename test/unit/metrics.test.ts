@@ -20,9 +20,9 @@ describe('the exposition', () => {
   const state = {
     info,
     services: [
-      ...sampleState().map((e) => ({ svc: e.svc, dests: e.dests })),
-      { svc: svc({ fwmark: 100, protocol: 0, af: AF_INET6, scheduler: 'rr' }), dests: [dest({ af: AF_INET6, address: '2001:db8::2', port: 0 })] },
-      { svc: svc({ af: AF_INET6, protocol: IPPROTO_UDP, address: '2001:db8::1', port: 53, stats: stats({ conns: 2n ** 64n - 1n, outbytes: 2n ** 53n + 1n }) }), dests: [] },
+      ...sampleState().map((e) => ({ ...e.svc, destinations: e.dests })),
+      { ...svc({ fwmark: 100, protocol: 0, af: AF_INET6, scheduler: 'rr' }), destinations: [dest({ af: AF_INET6, address: '2001:db8::2', port: 0 })] },
+      { ...svc({ af: AF_INET6, protocol: IPPROTO_UDP, address: '2001:db8::1', port: 53, stats: stats({ conns: 2n ** 64n - 1n, outbytes: 2n ** 53n + 1n }) }), destinations: [] },
     ],
   };
   const text = renderMetrics(state);
@@ -56,14 +56,14 @@ describe('the exposition', () => {
   });
 
   it('has one series per real server, with weight and connection gauges', () => {
-    const dests = state.services.flatMap((s) => s.dests.map((d) => ({ s, d })));
+    const dests = state.services.flatMap((s) => s.destinations.map((d) => ({ s, d })));
     const weight = families.get('ipvs_backend_weight')!.metrics;
     expect(weight).toHaveLength(dests.length);
     const ids = weight.map((m) => `${m.labels!.service} ${m.labels!.server}`);
     expect(new Set(ids).size).toBe(ids.length);
     const first = state.services[0];
-    const m = families.get('ipvs_backend_active_connections')!.metrics.find((x) => x.labels!.server === `${first.dests[0].address}:${first.dests[0].port}` && x.labels!.service === `tcp:${first.svc.address}:${first.svc.port}`)!;
-    expect(m.value).toBe(String(first.dests[0].activeConns));
+    const m = families.get('ipvs_backend_active_connections')!.metrics.find((x) => x.labels!.server === `${first.destinations[0].address}:${first.destinations[0].port}` && x.labels!.service === `tcp:${first.address}:${first.port}`)!;
+    expect(m.value).toBe(String(first.destinations[0].activeConns));
     expect(families.get('ipvs_backend_weight')!.metrics.find((x) => x.labels!.server === '[2001:db8::2]:0')!.labels).toMatchObject({ remote_address: '2001:db8::2', remote_port: '0', service: 'fwmark6:100' });
   });
 
@@ -73,7 +73,7 @@ describe('the exposition', () => {
   });
 
   it('escapes label values', () => {
-    const odd = renderMetrics({ info, services: [{ svc: svc({ address: '10.0.0.1', port: 80, scheduler: 'rr', flags: SvcFlag.ONEPACKET }), dests: [] }] }, 'x');
+    const odd = renderMetrics({ info, services: [{ ...svc({ address: '10.0.0.1', port: 80, scheduler: 'rr', flags: SvcFlag.ONEPACKET }), destinations: [] }] }, 'x');
     expect(parsePrometheus(odd).get('x_service_connections_total')!.metrics[0].labels!.service).toBe('tcp:10.0.0.1:80');
   });
 });

@@ -4,11 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { IpvsClient } from '../../src/ipvs/client';
 import { runVerbLine } from '../../src/verbs/dispatch';
+import { readSnapshot, type ReadOptions } from '../../src/model/snapshot';
 import { sampleState } from './format-fixture';
 import { schemaErrors } from './json-schema';
 
 const state = sampleState();
-const fake = {
+const fake: IpvsClient = {
   info: async () => ({ version: 0x010201, connTabSize: 4096 }),
   services: async () => state.map((e) => e.svc),
   destinations: async (key: { address: string; port: number; fwmark: number; af: number }) =>
@@ -16,6 +17,7 @@ const fake = {
   timeouts: async () => ({ tcp: 900, tcpFin: 120, udp: 300 }),
   daemons: async () => [],
   close: () => undefined,
+  snapshot: (opts?: ReadOptions) => readSnapshot(fake, opts),
 } as unknown as IpvsClient;
 
 async function run(args: string[]) {
