@@ -13,7 +13,7 @@ import { AF_INET6, SvcFlag } from '../ipvs/constants';
 import type { Daemon, Destination, Info, Service, Stats, TimeoutConfig } from '../ipvs/types';
 import type { ServiceState } from '../model/snapshot';
 import { formatDestinationNotation, formatServiceNotation } from '../model/notation';
-import { FWD_METHOD_MASK, forwardingByMethod, protocolByNumber, schedFlagWords, tunnelFlagsByValue, tunnelTypeByValue } from '../model/tables';
+import { FWD_METHOD_MASK, forwardingByMethod, protocolByNumber, SCHED_FLAGS, tunnelFlagsByValue, tunnelTypeByValue } from '../model/tables';
 import { u32ToDotted } from '../net/inet';
 import { getServByPort } from '../net/services';
 import { canonicalV6, hostName } from './names';
@@ -252,10 +252,19 @@ function identity(svc: Service): Pick<ServiceConfigJson, 'key' | 'family' | 'pro
   return { ...base, protocol: protocolName(svc.protocol), address: addressText(svc.af, svc.address), port: svc.port };
 }
 
+/**
+ * Every scheduler-flag bit set, by its -b word for the scheduler (sh-port, ...), else the generic
+ * one. Unlike ipvsadm's text (which drops a third bit on sh and mh), no bit goes missing, and each
+ * word reads back through -b.
+ */
+export function schedFlagNames(scheduler: string, flags: number): string[] {
+  return SCHED_FLAGS.filter((f) => flags & f.bit).map((f) => (Object.prototype.hasOwnProperty.call(f.schedWords, scheduler) ? f.schedWords![scheduler] : f.schedWords!.generic));
+}
+
 function settings(svc: Service): Pick<ServiceConfigJson, 'scheduler' | 'schedFlags' | 'persistence' | 'pe' | 'onePacket'> {
   return {
     scheduler: svc.scheduler,
-    schedFlags: schedFlagWords(svc.scheduler, svc.flags),
+    schedFlags: schedFlagNames(svc.scheduler, svc.flags),
     persistence: persistenceJson(svc),
     pe: svc.peName || null,
     onePacket: (svc.flags & SvcFlag.ONEPACKET) !== 0,

@@ -17,7 +17,7 @@ const { w, r, restore } = caseBuilders();
 // ---------------------------------------------------------------- fixed-seed generator
 
 /** Tiny LCG (Numerical Recipes constants); returns an integer in [0, n). */
-function lcg(seed: number): (n: number) => number {
+export function lcg(seed: number): (n: number) => number {
   let s = seed >>> 0;
   return (n: number) => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
@@ -109,7 +109,7 @@ interface GenOpts {
 }
 
 /** setup lines for `n` services with dests, deterministic for a seed. */
-function genServices(seed: number, n: number, opts: GenOpts = {}): string[] {
+export function genServices(seed: number, n: number, opts: GenOpts = {}): string[] {
   const rnd = lcg(seed);
   const out: string[] = [];
   const seen = new Set<string>();
