@@ -5,7 +5,11 @@
 // to lie between ipvsadm's values from just before and just after).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agreeConns, connRows, HAVE_PYTHON, Lan, sctpHold, sctpServe, tsRestore, type Held } from './topology';
+import { agreeConns, connRows, expiries, HAVE_PYTHON, ipvsadm, Lan, sctpHold, sctpServe, tsOk, tsRestore, type Held } from './topology';
+import type { ConnectionJson, ServiceJson } from '../../../src/format/json';
+import { connTokens, listingTokens, textTokens } from '../structured-text';
+import { schemaErrors } from '../../unit/json-schema';
+import { parsePrometheus } from '../../unit/prometheus-parse';
 
 const lan = new Lan({
   prefix: 'tcl',
@@ -133,5 +137,69 @@ describe('connection table after the connections closed', () => {
       const src = h.localAddress.includes(':') ? `\\[${h.localAddress}\\]` : h.localAddress;
       expect(t).toMatch(new RegExp(`^TCP \\d\\d:\\d\\d  (TIME_WAIT|FIN_WAIT|CLOSE_WAIT|LAST_ACK|CLOSE) +${src}:${h.localPort} `, 'm'));
     }
+  });
+});
+
+// --json on the same table (structured output, issue 8): the rows ipvsadm prints, field by field,
+// with the expire countdown between ipvsadm's before and after; the pe fields; names beside the
+// addresses without -n; and the traffic counters of --stats and metrics in the same window.
+describe('connection table and counters as JSON', () => {
+  const sameWindow = async (theirArgs: string[], ours: () => Promise<string>, project: (ours: string) => string[][], theirs: (text: string) => string[][], between?: (b: string, o: string, a: string) => void) => {
+    for (let i = 0; ; i++) {
+      const before = ipvsadm(lan.director, theirArgs).stdout;
+      const o = await ours();
+      const after = ipvsadm(lan.director, theirArgs).stdout;
+      const still = JSON.stringify(theirs(before)) === JSON.stringify(theirs(after));
+      if (!still && i < 4) continue;
+      expect(project(o), theirArgs.join(' ')).toEqual(theirs(before));
+      between?.(before, o, after);
+      return o;
+    }
+  };
+  const conns = (text: string) => connRows(text).map((r) => r.trim().split(/\s+/).filter((_, i) => i !== 1));
+  const json = async (args: string[]) => {
+    const out = await tsOk(lan.director, [...args, '--json']);
+    const doc = JSON.parse(out);
+    expect(schemaErrors(doc), `schema: ${args.join(' ')}`).toBe('');
+    return out;
+  };
+
+  it('-L -n -c --json: every row ipvsadm lists, expire times in its window', async () => {
+    const between = (b: string, o: string, a: string) => {
+      const ours = (JSON.parse(o).connections as ConnectionJson[]).map((c) => c.expires);
+      const [before, after] = [expiries(b), expiries(a)];
+      ours.forEach((t, i) => expect(before[i] >= t && t >= after[i], `row ${i}: ${after[i]} <= ${t} <= ${before[i]}`).toBe(true));
+    };
+    const o = await sameWindow(['-L', '-n', '-c'], () => json(['-L', '-n', '-c']), (t) => (JSON.parse(t).connections as ConnectionJson[]).map((c) => connTokens(c, true)), conns, between);
+    expect(JSON.parse(o).connections.length).toBeGreaterThan(10);
+  });
+
+  it('-L -n -c --persistent-conn --json: the SIP Call-ID as pe data', async () => {
+    const o = JSON.parse(await json(['-L', '-n', '-c', '--persistent-conn'])).connections as ConnectionJson[];
+    expect(o.filter((c) => c.peName === 'sip').map((c) => c.peData)).toContain(CALL_ID);
+  });
+
+  it('-L -c --json: names beside the addresses, as ipvsadm names them', async () => {
+    const o = await sameWindow(['-L', '-c'], () => json(['-L', '-c']), (t) => (JSON.parse(t).connections as ConnectionJson[]).map((c) => connTokens(c, false)), conns);
+    const named = (JSON.parse(o).connections as ConnectionJson[]).find((c) => c.client.host === 'client4' && c.virtual.portName === 'http')!;
+    expect(named.client.address).toBe(lan.clientIp);
+    expect(named.virtual).toMatchObject({ address: vip, port: 80, host: 'vip4' });
+  });
+
+  it('-L -n --stats --exact --json and metrics: the counters ipvsadm shows', async () => {
+    const stats = ['-L', '-n', '--stats', '--exact'];
+    const o = await sameWindow(stats, () => json(stats), (t) => (JSON.parse(t).services as ServiceJson[]).flatMap((s) => listingTokens(s, 'stats', true)), textTokens);
+    const services = JSON.parse(o).services as ServiceJson[];
+    expect(services.some((s) => BigInt(s.stats.inPkts) > 0n)).toBe(true);
+    await sameWindow(
+      stats,
+      () => tsOk(lan.director, ['metrics']),
+      (t) => {
+        const f = parsePrometheus(t);
+        const v = (name: string, key: string) => f.get(name)!.metrics.find((m) => m.labels!.service === key)!.value;
+        return services.map((s) => [v('ipvs_service_connections_total', s.key), v('ipvs_service_incoming_packets_total', s.key), v('ipvs_service_outgoing_packets_total', s.key), v('ipvs_service_incoming_bytes_total', s.key), v('ipvs_service_outgoing_bytes_total', s.key)]);
+      },
+      (t) => textTokens(t).filter((l) => l[0] !== '->').map((l) => l.slice(-5)),
+    );
   });
 });

@@ -39,7 +39,7 @@ interface Figures {
  * tsipvsadm -Lnc and the control, measured. With `compare`, ipvsadm lists the table just before
  * and just after tsipvsadm, and the three must agree (expire countdown masked and in between).
  */
-async function measure(rows: number, compare: boolean): Promise<{ ours: Figures; control: Figures }> {
+async function measure(rows: number, compare: boolean): Promise<{ ours: Figures; control: Figures; json: Figures }> {
   const args = ['-L', '-n', '-c'];
   const before = compare ? ipvsadm(lan.director, args) : undefined;
   const r = await measuredNode(lan.director, [TSIPVSADM_BIN, ...args]);
@@ -54,14 +54,22 @@ async function measure(rows: number, compare: boolean): Promise<{ ours: Figures;
   }
   const c = await measuredNode(lan.director, ['-e', CONTROL]);
   expect(maskExpire(c.stdout), 'the control prints the same listing').toBe(maskExpire(r.stdout));
+  // The same table as JSON (streamed too): one entry per text row, in the same order.
+  const j = await measuredNode(lan.director, [TSIPVSADM_BIN, ...args, '--json']);
+  expect(j.status).toBe(0);
+  expect(j.stderr).toBe('');
+  const entries = JSON.parse(j.stdout).connections as { client: { address: string; port: number } }[];
+  expect(entries, 'tsipvsadm -Lnc --json entries').toHaveLength(rows);
+  expect(entries.map((e) => `${e.client.address}:${e.client.port}`)).toEqual(connRows(r.stdout).map((row) => row.split(/\s+/)[3]));
   const ours = { seconds: r.seconds, rssKiB: r.rssKiB };
   const control = { seconds: c.seconds, rssKiB: c.rssKiB };
+  const json = { seconds: j.seconds, rssKiB: j.rssKiB };
   const f = (x: Figures) => `${x.seconds.toFixed(2)} s, peak RSS ${(x.rssKiB / 1024).toFixed(1)} MiB`;
-  console.log(`${rows} connections: tsipvsadm -Lnc ${f(ours)}; non-streaming control ${f(control)}`);
-  return { ours, control };
+  console.log(`${rows} connections: tsipvsadm -Lnc ${f(ours)}; -Lnc --json ${f(json)}; non-streaming control ${f(control)}`);
+  return { ours, control, json };
 }
 
-let small: { ours: Figures; control: Figures };
+let small: { ours: Figures; control: Figures; json: Figures };
 
 beforeAll(async () => {
   lan.build();
@@ -88,6 +96,10 @@ describe('a large connection table', () => {
     );
     expect(growth).toBeLessThan(FLAT_MIB);
     expect(large.ours.rssKiB / 1024, 'peak RSS of tsipvsadm -Lnc').toBeLessThan(128);
+    const jsonGrowth = (large.json.rssKiB - small.json.rssKiB) / 1024;
+    console.log(`peak RSS growth from ${SMALL} to ${LARGE} rows: tsipvsadm -Lnc --json ${jsonGrowth.toFixed(1)} MiB (bound ${FLAT_MIB} MiB)`);
+    expect(jsonGrowth, 'peak RSS growth of tsipvsadm -Lnc --json').toBeLessThan(FLAT_MIB);
+    expect(large.json.rssKiB / 1024, 'peak RSS of tsipvsadm -Lnc --json').toBeLessThan(128);
     // The measurement can tell: a lister that holds the table grows past the bound.
     expect(controlGrowth).toBeGreaterThan(FLAT_MIB);
   }, 240_000);
