@@ -6,6 +6,8 @@
 // and its values are those of `--stats --exact`. Counters move only with traffic, which these
 // states have none of (traffic/structured-traffic.test.ts covers moving counters and -c).
 
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { ServiceConfigJson, ServiceJson } from '../../src/format/json';
@@ -14,6 +16,8 @@ import { genServices } from './cases/independent';
 import { daemonText, listingTokens, ruleLines, textTokens, timeoutText, type Format } from './structured-text';
 import { schemaErrors } from '../unit/json-schema';
 import { parsePrometheus } from '../unit/prometheus-parse';
+
+const BIN = resolve(__dirname, '../../bin/tsipvsadm');
 
 /** Every feature at least once, by hand. */
 const FEATURES = [
@@ -167,6 +171,40 @@ describe.each(Object.entries(STATES))('state %s', (name, lines) => {
     }
     expect(line).toBe(stats.length);
   });
+});
+
+describe('metrics --listen, the installed command on loopback', () => {
+  it('serves GET /metrics from the kernel, refuses the rest, stops on SIGTERM with status 0', async () => {
+    build(FEATURES);
+    const child = spawn(process.execPath, [BIN, 'metrics', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const port = await new Promise<number>((resolve, reject) => {
+      let err = '';
+      child.stderr.on('data', (c) => {
+        err += c;
+        const m = /serving http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(err);
+        if (m) resolve(Number(m[1]));
+      });
+      void exited.then(() => reject(new Error(`exited: ${err}`)));
+    });
+    const get = async (method: string, path: string) => {
+      const r = await fetch(`http://127.0.0.1:${port}${path}`, { method });
+      return { status: r.status, type: r.headers.get('content-type'), body: await r.text() };
+    };
+    const ok = await get('GET', '/metrics');
+    expect(ok.status).toBe(200);
+    expect(ok.type).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const families = parsePrometheus(ok.body);
+    const services = FEATURES.filter((l) => l.startsWith('-A')).length;
+    expect(families.get('ipvs_services')!.metrics[0].value).toBe(String(services));
+    expect(families.get('ipvs_backend_weight')!.metrics).toHaveLength(FEATURES.length - services);
+    expect((await get('POST', '/metrics')).status).toBe(405);
+    expect((await get('DELETE', '/metrics')).status).toBe(405);
+    expect((await get('GET', '/')).status).toBe(404);
+    expect(text(['-S', '-n']).split('\n').filter(Boolean)).toHaveLength(FEATURES.length);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 60_000);
 });
 
 describe('timeouts and daemons', () => {
