@@ -50,6 +50,13 @@ async function fetchOrExit<T>(fetch: () => Promise<T>, silent = false): Promise<
 }
 
 /**
+ * How listings read: like ipvsadm, take a dump the kernel marked interrupted (after the model's
+ * retries) rather than fail; one destination dump at a time, because a netlink socket carries
+ * one dump at a time (the kernel answers a second with EBUSY).
+ */
+export const LISTING_READ = { acceptInterrupted: true, concurrency: 1 } as const;
+
+/**
  * Check that `--json` (given `count` times) goes with a listing, in ipvsadm's words for an option
  * that does not fit its command (status 2).
  */
@@ -66,7 +73,7 @@ export async function listJson(ctx: JsonListContext, cmd: ParsedCommand): Promis
   const write = (doc: object) => io.stdout(toJsonText({ schemaVersion: SCHEMA_VERSION, ...doc }) + '\n');
 
   if (cmd.command === 'save') {
-    const all = await fetchOrExit(() => readServices(client));
+    const all = await fetchOrExit(() => readServices(client, LISTING_READ));
     write({ services: await Promise.all(all.map((svc) => serviceConfigJson(svc, names))) });
     return 0;
   }
@@ -81,12 +88,12 @@ export async function listJson(ctx: JsonListContext, cmd: ParsedCommand): Promis
   }
   const order = has('nosort') ? 'kernel' : 'ipvsadm';
   if (has('service-address')) {
-    const one = await fetchOrExit(() => readServices(client, { order, service: cmd.service }));
+    const one = await fetchOrExit(() => readServices(client, { ...LISTING_READ, order, service: cmd.service }));
     write({ services: await Promise.all(one.map((svc) => serviceJson(svc, names))) });
     return 0;
   }
   const info = infoJson(await fetchOrExit(() => client.info()));
-  const all = await fetchOrExit(() => readServices(client, { order }));
+  const all = await fetchOrExit(() => readServices(client, { ...LISTING_READ, order }));
   write({ ipvs: info, services: await Promise.all(all.map((svc) => serviceJson(svc, names))) });
   return 0;
 }

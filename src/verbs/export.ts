@@ -29,7 +29,8 @@ export async function exportRules(state: Snapshot): Promise<string> {
 
 export const exportVerb: VerbHandler = async (ctx, options) => {
   const format = String(options.format ?? 'json');
-  const state = await (await ctx.client()).snapshot();
+  // Strict: an export is read back by apply, so a read the kernel kept interrupting fails.
+  const state = await (await ctx.client()).snapshot({ concurrency: 1 });
   let text: string;
   try {
     if (format === 'rules') text = await exportRules(state);

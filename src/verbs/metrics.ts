@@ -3,6 +3,7 @@
 // SIGTERM or SIGINT.
 
 import { renderMetrics } from '../format/metrics';
+import { LISTING_READ } from '../cli/list-json';
 import { startMetricsServer, METRICS_PATH } from './metrics-server';
 import { VerbUsageError, type VerbContext, type VerbHandler } from './registry';
 import { inetPton4, inetPton6 } from '../net/inet';
@@ -44,7 +45,7 @@ export async function serveUntilSignal(ctx: Pick<VerbContext, 'io' | 'argv0'>, l
 
 export const metricsVerb: VerbHandler = async (ctx, options) => {
   const client = await ctx.client();
-  const render = async () => renderMetrics(await client.snapshot());
+  const render = async () => renderMetrics(await client.snapshot(LISTING_READ));
   if (typeof options.listen === 'string') return serveUntilSignal(ctx, options.listen, render);
   ctx.io.stdout(await render());
   return 0;
