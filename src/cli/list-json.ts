@@ -51,10 +51,9 @@ async function fetchOrExit<T>(fetch: () => Promise<T>, silent = false): Promise<
 
 /**
  * How listings read: like ipvsadm, take a dump the kernel marked interrupted (after the model's
- * retries) rather than fail; one destination dump at a time, because a netlink socket carries
- * one dump at a time (the kernel answers a second with EBUSY).
+ * retries) rather than fail.
  */
-export const LISTING_READ = { acceptInterrupted: true, concurrency: 1 } as const;
+export const LISTING_READ = { acceptInterrupted: true } as const;
 
 /**
  * Check that `--json` (given `count` times) goes with a listing, in ipvsadm's words for an option

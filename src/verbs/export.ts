@@ -30,7 +30,7 @@ export async function exportRules(state: Snapshot): Promise<string> {
 export const exportVerb: VerbHandler = async (ctx, options) => {
   const format = String(options.format ?? 'json');
   // Strict: an export is read back by apply, so a read the kernel kept interrupting fails.
-  const state = await (await ctx.client()).snapshot({ concurrency: 1 });
+  const state = await (await ctx.client()).snapshot();
   let text: string;
   try {
     if (format === 'rules') text = await exportRules(state);
