@@ -17,7 +17,8 @@ export async function resolveHostV4(name: string): Promise<string | null> {
 export async function reverseLookup(address: string): Promise<string | null> {
   try {
     const { hostname } = await lookupService(address, 0);
-    return hostname === address ? null : hostname;
+    // Node decodes the C library's bytes as UTF-8; CLI text is one byte per character.
+    return hostname === address ? null : Buffer.from(hostname, 'utf8').toString('latin1');
   } catch {
     return null;
   }

@@ -18,7 +18,7 @@ function load(): ServiceEntry[] {
   table = [];
   let text = '';
   try {
-    text = readFileSync(process.env.TSIPVSADM_SERVICES_FILE ?? '/etc/services', 'utf8');
+    text = readFileSync(process.env.TSIPVSADM_SERVICES_FILE ?? '/etc/services', 'latin1');
   } catch {
     return table;
   }

@@ -45,11 +45,21 @@ export function closeClient(): void {
   rawFamily = undefined;
 }
 
-/** Run Debian's ipvsadm (argv[0] "ipvsadm"). */
+/**
+ * Run Debian's ipvsadm (argv[0] "ipvsadm"). Arguments, input and output are byte strings (one
+ * character per byte), as tsipvsadm's CLI text is. Node would pass arguments as UTF-8, so ones
+ * holding other bytes go through bash's $'\xHH' quoting.
+ */
 export function ipvsadm(args: string[], stdin = ''): Outcome {
-  const r = spawnSync(IPVSADM, args, { input: stdin, encoding: 'latin1', argv0: 'ipvsadm' });
+  const input = Buffer.from(stdin, 'latin1');
+  const r = args.every((a) => /^[\x01-\x7f]*$/.test(a))
+    ? spawnSync(IPVSADM, args, { input, encoding: 'latin1', argv0: 'ipvsadm' })
+    : spawnSync('bash', ['-c', `exec -a ipvsadm ${IPVSADM} ${args.map(bashBytes).join(' ')}`], { input, encoding: 'latin1' });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? 128 + (r.signal === 'SIGSEGV' ? 11 : 0) };
 }
+
+/** A byte string as a bash word: $'\xHH...' (a NUL ends the word, as it ends a C string). */
+export const bashBytes = (s: string) => `$'${[...s].map((c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join('')}'`;
 
 /** Run tsipvsadm in-process (argv[0] "ipvsadm" so help and usage texts compare equal). */
 export async function tsipvsadm(args: string[], stdin = ''): Promise<Outcome> {

@@ -3,6 +3,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { IpvsClient, IpvsError, IpvsUnavailableError } from '../../ipvs/client';
+import { CAP_NET_RAW, hasCapability } from '../capabilities';
 import { CliExit } from '../command';
 import { ipvsStrerror } from '../errors';
 import type { CliIO } from './context';
@@ -48,12 +49,17 @@ export async function initIpvs(io: CliIO, deps: InitDeps = SYSTEM_INIT): Promise
   }
 }
 
+/**
+ * Without the IPVS family libipvs falls back to the old sockopt interface, which answers
+ * ENOPROTOOPT when the module is absent; its socket(AF_INET, SOCK_RAW) needs CAP_NET_RAW and
+ * fails with EPERM ("you must be root") before that for anyone else.
+ */
+const sockoptFallbackErrno = () => (hasCapability(CAP_NET_RAW) ? 92 : 1);
+
 function initMessage(err: unknown): string {
-  // Without the IPVS family libipvs falls back to the old sockopt interface, which answers
-  // ENOPROTOOPT when the module is absent.
-  if (err instanceof IpvsUnavailableError) return ipvsStrerror('init', 92);
+  if (err instanceof IpvsUnavailableError) return ipvsStrerror('init', sockoptFallbackErrno());
   if (err instanceof IpvsError) {
-    if (err.operation === 'init') return ipvsStrerror('init', 92);
+    if (err.operation === 'init') return ipvsStrerror('init', sockoptFallbackErrno());
     return ipvsStrerror('init', err.errno);
   }
   return String(err);

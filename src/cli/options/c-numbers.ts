@@ -42,10 +42,9 @@ export function cAtoi(s: string): number {
   return Number(BigInt.asIntN(32, cStrtol(s).value));
 }
 
-/** The first `n` bytes of `s` in UTF-8 (strncpy into a fixed-size field). */
+/** The first `n` bytes of `s` (strncpy into a fixed-size field); CLI text is one byte per character. */
 export function truncateBytes(s: string, n: number): string {
-  const buf = Buffer.from(s, 'utf8');
-  return buf.length <= n ? s : buf.subarray(0, n).toString('utf8');
+  return s.length <= n ? s : s.slice(0, n);
 }
 
 /** C strings end at the first NUL. */
