@@ -1,0 +1,76 @@
+// What `npm pack` ships (listed without building: the test run has built dist/ already), and the
+// package.json fields a global install and a consumer's TypeScript build depend on.
+
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(__dirname, '../..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+interface PackFile { path: string; mode: number }
+const packed = (): { files: PackFile[]; bundled: string[] } =>
+  JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))[0];
+
+describe('npm pack', () => {
+  const { files, bundled } = packed();
+  const own = files.map((f) => f.path).filter((p) => !p.startsWith('node_modules/'));
+
+  it('ships the built code, typings, commands, manual page, unit files and documents, nothing else', () => {
+    for (const p of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'bin/tsipvsadm', 'bin/tsipvsadm-rules',
+      'man/tsipvsadm.8', 'systemd/tsipvsadm.service', 'systemd/tsipvsadm.default', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json']) {
+      expect(own).toContain(p);
+    }
+    const stray = own.filter((p) => !/^(dist\/src\/.*\.(js|d\.ts)|bin\/[^/]+|man\/[^/]+\.8|systemd\/[^/]+|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/.test(p));
+    expect(stray).toEqual([]);
+  });
+
+  it('ships every compiled module that the built entry points need', () => {
+    const built = (dir: string): string[] => readdirSync(join(root, dir), { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? built(join(dir, e.name)) : /\.(js|d\.ts)$/.test(e.name) ? [join(dir, e.name)] : []));
+    const wanted = built('dist/src').filter((p) => !p.includes('/test/'));
+    expect(own.filter((p) => p.startsWith('dist/')).sort()).toEqual(wanted.sort());
+  });
+
+  it('keeps the commands executable', () => {
+    for (const f of files.filter((f) => f.path.startsWith('bin/'))) expect(f.mode & 0o111).toBe(0o111);
+  });
+
+  it('bundles the runtime dependencies (installs offline; netlink\'s @types/node@12 stays inside)', () => {
+    for (const dep of Object.keys(pkg.dependencies)) expect(bundled).toContain(dep);
+    expect(bundled).not.toContain('@types/node');
+  });
+});
+
+describe('package.json', () => {
+  it('lists the manual page as an array, so npm links it on a global install', () => {
+    expect(pkg.man).toEqual(['man/tsipvsadm.8']);
+  });
+  it('builds on prepack from a clean dist', () => {
+    expect(pkg.scripts.prepack).toMatch(/clean.*build/);
+  });
+  it('names the repository, the platform, keywords and the licence (with its file)', () => {
+    expect(pkg.repository.url).toMatch(/^git\+https:/);
+    expect(pkg.os).toEqual(['linux']);
+    expect(pkg.keywords).toEqual(expect.arrayContaining(['ipvs', 'ipvsadm']));
+    expect(pkg.license).toBe('MIT');
+    expect(readFileSync(join(root, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
+  });
+  it('exports the public entry for import and require, with its typings first', () => {
+    expect(Object.keys(pkg.exports['.'])[0]).toBe('types');
+    expect(pkg.exports['.'].types).toBe(`./${pkg.types}`);
+    expect(pkg.exports['.'].default).toBe(`./${pkg.main}`);
+  });
+});
+
+describe('public typings', () => {
+  // A consumer's tsc reads every .d.ts our entry reaches: one importing 'netlink' would load its
+  // @types/node@12 beside the consumer's own and break their build.
+  it('never refer to netlink\'s own types', () => {
+    const dts = (dir: string): string[] => readdirSync(join(root, dir), { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? dts(join(dir, e.name)) : e.name.endsWith('.d.ts') ? [join(dir, e.name)] : []));
+    const offenders = dts('dist/src').filter((f) => /from ['"]netlink['"]|require\(['"]netlink['"]\)|types="node"/.test(readFileSync(join(root, f), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+});
