@@ -8,7 +8,6 @@ import { IpvsError } from '../ipvs/client';
 import { readServices, SnapshotReadError } from '../model/snapshot';
 import { DumpInterruptedError } from '../netlink/genl';
 import { connRecord } from '../format/connections/record';
-import { readConnections } from '../format/connections/proc-file';
 import {
   connectionJson,
   daemonsJson,
@@ -21,13 +20,12 @@ import {
   toJsonText,
   type NameLookup,
 } from '../format/json';
+import { openConnectionRows } from './commands/connections';
+import { LISTING_FAILED } from './commands/policy';
 import { CliExit, type OptionName, type ParsedCommand } from './command';
 import { ipvsStrerror } from './errors';
 import { fail } from './matrix';
 import type { CliIO } from './run';
-
-const LISTING_FAILED = 1;
-const CONN_FILE = '/proc/net/ip_vs_conn';
 
 export interface JsonListContext {
   io: CliIO;
@@ -99,15 +97,7 @@ export async function listJson(ctx: JsonListContext, cmd: ParsedCommand): Promis
 
 /** -c: streamed, one connection per line, written in batches. */
 async function listConnectionsJson(io: CliIO, names: NameLookup | null): Promise<number> {
-  let lines: AsyncGenerator<string>;
-  try {
-    lines = readConnections(CONN_FILE);
-    const first = await lines.next();
-    if (first.done) throw new CliExit(LISTING_FAILED, `unexpected input from ${CONN_FILE}\n`);
-  } catch (err) {
-    if (err instanceof CliExit) throw err;
-    throw new CliExit(LISTING_FAILED, `cannot open file ${CONN_FILE}\n`);
-  }
+  const lines = await openConnectionRows();
   let batch = `{"schemaVersion":${SCHEMA_VERSION},"connections":[`;
   let sep = '\n';
   let status = 0;

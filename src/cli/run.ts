@@ -6,7 +6,7 @@
 
 import type { IpvsClient } from '../ipvs/client';
 import { SimulatedCrash } from '../format/save';
-import { CliExit, type CommandName, type ParsedCommand } from './command';
+import { CliExit, type CommandName } from './command';
 import { helpText, versionText } from './help';
 import { parseCommandLine, tryHelp } from './parse';
 import type { CliIO, CommandHandler, Context } from './commands/context';

@@ -9,18 +9,26 @@ import { LISTING_FAILED } from './policy';
 
 const CONN_FILE = '/proc/net/ip_vs_conn';
 
-export async function listConnections(ctx: Context, cmd: ParsedCommand): Promise<number> {
-  const persistent = has(cmd, 'persistent-conn');
-  const numeric = has(cmd, 'numeric');
-  let lines: AsyncGenerator<string>;
+/**
+ * The connection table's rows after its header line, or ipvsadm's failure (status 1) when the
+ * file cannot be opened or has no header line. Shared by the text and the --json listing.
+ */
+export async function openConnectionRows(): Promise<AsyncGenerator<string>> {
   try {
-    lines = readConnections(CONN_FILE);
+    const lines = readConnections(CONN_FILE);
     const first = await lines.next();
     if (first.done) throw new CliExit(LISTING_FAILED, `unexpected input from ${CONN_FILE}\n`);
+    return lines;
   } catch (err) {
     if (err instanceof CliExit) throw err;
     throw new CliExit(LISTING_FAILED, `cannot open file ${CONN_FILE}\n`);
   }
+}
+
+export async function listConnections(ctx: Context, cmd: ParsedCommand): Promise<number> {
+  const persistent = has(cmd, 'persistent-conn');
+  const numeric = has(cmd, 'numeric');
+  const lines = await openConnectionRows();
   ctx.io.stdout(connHeader(persistent));
   let batch = '';
   for await (const line of lines) {
