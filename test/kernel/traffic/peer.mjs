@@ -3,13 +3,14 @@
 // batch (node takes ~0.5 s to start in the emulated guest), so nothing here starts a process per
 // connection. Only node built-ins.
 //
-//   node peer.mjs serve NAME [tcp=P,P...] [udp=P,P...] [sink=P,P...]
+//   node peer.mjs serve NAME [tcp=P,P...] [udp=P,P...] [sink=P,P...] [http=P,P...]
 //       Real server. Every TCP line and every UDP datagram is answered with "NAME ADDR\n" (ADDR:
 //       the local address the request reached: the RIP under NAT, the VIP under -g/-i); `sink` UDP
 //       ports swallow datagrams without answering. Prints "READY" once everything listens.
 //       TCP listens on [::] (dual stack); UDP binds each local address separately so that the
 //       answer leaves from the address the request went to (the VIP under -g / -i).
 //       A TCP line "FIN" makes the server answer and then shut its side of the connection down.
+//       `http` ports answer every request with 200 and the body "NAME ADDR\n" (health checks).
 //
 //   node peer.mjs batch JOBS_JSON
 //       Client. JOBS_JSON is an array of jobs, run one after the other:
@@ -26,8 +27,13 @@
 //       (exchange a line again → "ANSWER name addr"), "serverclose" (the server answers and shuts
 //       its side down → "ANSWER ...", "SERVER-CLOSED"; our side stays open: IPVS state
 //       FIN_WAIT), "close" (end and exit). Errors print "ERROR code" and exit 1.
+//
+//   node peer.mjs probe HOST PORT INTERVAL_MS [TIMEOUT_MS]
+//       A new TCP connection (one line exchanged) every INTERVAL_MS until stdin closes; prints
+//       "OK START END answer" or "FAIL START END code" per attempt (epoch ms: fail-over times).
 
 import dgram from 'node:dgram';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import readline from 'node:readline';
@@ -58,6 +64,14 @@ async function serve(name, opts) {
   const udp = ports(kv.udp);
   const sink = new Set(ports(kv.sink));
   const waits = [];
+  for (const port of ports(kv.http)) {
+    const server = http.createServer((req, res) => {
+      const local = String(req.socket.localAddress).replace(/^::ffff:/, '');
+      res.writeHead(200, { 'content-type': 'text/plain', connection: 'close' });
+      res.end(`${name} ${local}\n`);
+    });
+    waits.push(new Promise((res, rej) => server.listen({ port, host: '::', ipv6Only: false }, res).on('error', rej)));
+  }
   for (const port of tcp) {
     const server = net.createServer((sock) => {
       sock.on('error', () => {});
@@ -196,10 +210,24 @@ async function hold(host, port, from) {
   });
 }
 
+async function probe(host, port, intervalMs, timeoutMs) {
+  let stop = false;
+  readline.createInterface({ input: process.stdin }).on('close', () => (stop = true));
+  while (!stop) {
+    const t = Date.now();
+    const answer = await tcpOnce({ host, port: Number(port), timeoutMs: Number(timeoutMs ?? 1000) });
+    const span = `${t} ${Date.now()}`;
+    console.log(answer.startsWith('ERR:') ? `FAIL ${span} ${answer.slice(4)}` : `OK ${span} ${answer}`);
+    await delay(Math.max(0, Number(intervalMs) - (Date.now() - t)));
+  }
+  process.exit(0);
+}
+
 if (mode === 'serve') await serve(args[0], args.slice(1));
 else if (mode === 'batch') await batch(args[0]);
 else if (mode === 'hold') await hold(args[0], args[1], args[2]);
+else if (mode === 'probe') await probe(args[0], args[1], args[2], args[3]);
 else {
-  process.stderr.write('usage: peer.mjs serve NAME ... | batch JOBS_JSON | hold HOST PORT [FROM]\n');
+  process.stderr.write('usage: peer.mjs serve NAME ... | batch JOBS_JSON | hold HOST PORT [FROM] | probe HOST PORT INTERVAL_MS [TIMEOUT_MS]\n');
   process.exit(2);
 }
