@@ -34,9 +34,18 @@ export function ensurePackages() {
   }
   aptUpdate();
   log(`installing ${missing.join(' ')}`);
-  run(...asRoot('apt-get', ['install', '-y', '--no-install-recommends', ...missing]), {
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
+  // Daemon packages (keepalived, ldirectord) must not start as services on the host: where no
+  // policy-rc.d exists, a temporary one denies every service start during the install.
+  const policy = '/usr/sbin/policy-rc.d';
+  const ownPolicy = process.getuid?.() === 0 && !fs.existsSync(policy);
+  if (ownPolicy) fs.writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
+  try {
+    run(...asRoot('apt-get', ['install', '-y', '--no-install-recommends', ...missing]), {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+  } finally {
+    if (ownPolicy) fs.rmSync(policy, { force: true });
+  }
   for (const pkg of missing) {
     if (!fs.existsSync(HOST_PACKAGES[pkg])) throw new Fatal(`${pkg} installed but ${HOST_PACKAGES[pkg]} is missing`);
   }

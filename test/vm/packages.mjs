@@ -12,4 +12,6 @@ export const HOST_PACKAGES = {
   tmux: '/usr/bin/tmux', // `top` under a pseudo-terminal
   zsh: '/usr/bin/zsh', // syntax check of the generated completion script
   fish: '/usr/bin/fish', // likewise
+  keepalived: '/usr/sbin/keepalived', // test/kernel/companions: VRRP, health checks, lvs_sync_daemon
+  ldirectord: '/usr/sbin/ldirectord', // test/kernel/companions: runs ipvsadm (Perl; its HTTP checks need libwww-perl, a dependency)
 };
