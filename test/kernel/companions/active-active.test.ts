@@ -7,7 +7,7 @@
 // TCP connection whose director leaves the route goes on (sync; control: without sync it is reset).
 //
 //   client (aa-cl)              router (aa-rt)                     LAN br0 (aa-lan)
-//   eth0 10.1.0.2-.4  ─ veth ─  eth0 10.1.0.1   eth1 10.2.0.1  ─┬─ d1 10.2.0.2, d2 .3, d3 .4 (VIP on lo)
+//   eth0 10.3.0.2-.4  ─ veth ─  eth0 10.3.0.1   eth1 10.2.0.1  ─┬─ d1 10.2.0.2, d2 .3, d3 .4 (VIP on lo)
 //                               10.1.0.100 via .2/.3/.4 (ECMP)  └─ rs1 10.2.0.11 (w3), rs2 .12 (w2), rs3 .13 (w1), VIP on lo
 // The real servers answer the client through the router directly (DR).
 
@@ -18,7 +18,8 @@ import { connKey, EXAMPLES, HeldConn, type NsSpec, procConns, Site, step, until 
 
 const site = new Site('aa');
 const VIP = '10.1.0.100';
-const CLIENTS = ['10.1.0.2', '10.1.0.3', '10.1.0.4'];
+// not in the VIP's subnet: the client must send VIP traffic to the router, not ARP for it
+const CLIENTS = ['10.3.0.2', '10.3.0.3', '10.3.0.4'];
 const DIRECTORS = ['d1', 'd2', 'd3'];
 const DIRECTOR_IP: Record<string, string> = { d1: '10.2.0.2', d2: '10.2.0.3', d3: '10.2.0.4' };
 const WEIGHTS: Record<string, number> = { rs1: 3, rs2: 2, rs3: 1 };
@@ -66,10 +67,10 @@ beforeAll(async () => {
   const lanPorts = ['rt', ...DIRECTORS, 'rs1', 'rs2', 'rs3'];
   site.build(
     {
-      cl: { ip: [...CLIENTS.map((a) => `addr add ${a}/24 dev eth0`), 'link set eth0 up', 'route add default via 10.1.0.1'] },
+      cl: { ip: [...CLIENTS.map((a) => `addr add ${a}/24 dev eth0`), 'link set eth0 up', 'route add default via 10.3.0.1'] },
       rt: {
         sysctl: { 'ipv4/ip_forward': 1, 'ipv4/conf/all/rp_filter': 0, 'ipv4/conf/default/rp_filter': 0 },
-        ip: ['addr add 10.1.0.1/24 dev eth0', 'link set eth0 up', 'addr add 10.2.0.1/24 dev eth1', 'link set eth1 up'],
+        ip: ['addr add 10.3.0.1/24 dev eth0', 'link set eth0 up', 'addr add 10.2.0.1/24 dev eth1', 'link set eth1 up'],
       },
       lan: { ip: ['link add br0 type bridge mcast_snooping 0', 'link set br0 up', ...lanPorts.map((p) => `link set ${p} master br0 up`)] },
       d1: director('d1'),
@@ -79,7 +80,7 @@ beforeAll(async () => {
       rs2: realServer(2),
       rs3: realServer(3),
     },
-    [['cl', 'eth0', 'rt', 'eth0'], ...lanPorts.map((p): [string, string, string, string] => [p === 'rt' ? 'rt' : p, p === 'rt' ? 'eth1' : 'eth0', 'lan', p])],
+    [['cl', 'eth0', 'rt', 'eth0'], ...lanPorts.map((p): [string, string, string, string] => [p, p === 'rt' ? 'eth1' : 'eth0', 'lan', p])],
   );
   await Promise.all([
     ...['rs1', 'rs2', 'rs3'].map((r) => site.serve(r, r, { tcp: [80], udp: [53] })),
