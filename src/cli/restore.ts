@@ -20,8 +20,21 @@ const MAX_TOKEN = 4096;
  *   white space and throws the line away.
  */
 export function tokenizeRestoreInput(text: string): string[][] {
-  const lines: string[][] = [];
+  return tokenizeRestoreLines(text).map((l) => l.tokens);
+}
+
+/** One command line of -R input and the input line (1-based) its first token stands on. */
+export interface RestoreLine {
+  line: number;
+  tokens: string[];
+}
+
+/** tokenizeRestoreInput with line numbers, for messages that point into a rules file. */
+export function tokenizeRestoreLines(text: string): RestoreLine[] {
+  const lines: RestoreLine[] = [];
   let pos = 0;
+  let newlines = 0;
+  let firstLine = 1;
 
   /** One config_stream_read call: a line's tokens, or null at end of input. */
   const readLine = (): string[] | null => {
@@ -37,7 +50,10 @@ export function tokenizeRestoreInput(text: string): string[][] {
         for (;;) {
           if (pos >= text.length) return null; // end of input drops the line
           const c = text[pos++];
-          if (c === '\n') return tokens;
+          if (c === '\n') {
+            newlines++;
+            return tokens;
+          }
           if (c !== ' ' && c !== '\t' && c !== '\r') {
             pos--;
             break;
@@ -46,7 +62,9 @@ export function tokenizeRestoreInput(text: string): string[][] {
         continue;
       }
       let token = text.slice(start, pos);
+      if (tokens.length === 0) firstLine = newlines + 1;
       if (pos < text.length && isSeparator(text[pos])) tail = text[pos++];
+      if (tail === '\n') newlines++;
       const nul = token.indexOf('\0');
       if (nul >= 0) token = token.slice(0, nul); // the token is a C string from here on
       if (token !== 'ipvsadm') tokens.push(token);
@@ -57,7 +75,7 @@ export function tokenizeRestoreInput(text: string): string[][] {
   for (;;) {
     const line = readLine();
     if (line === null) break;
-    if (line.length > 0) lines.push(line);
+    if (line.length > 0) lines.push({ line: firstLine, tokens: line });
   }
   return lines;
 }
