@@ -9,7 +9,8 @@
 import { AF_INET, AF_INET6, FwdMethod, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, NETMASK_V4_FULL, NETMASK_V6_FULL, SCHED_FLAGS_MASK, SvcFlag, TunnelFlags, TunnelType } from '../ipvs/constants';
 import type { Destination, Service } from '../ipvs/types';
 import { u32ToDotted } from '../net/inet';
-import { MAX_TIMEOUT, INT_MAX } from '../cli/options';
+import { MAX_TIMEOUT } from '../cli/options/values';
+import { INT_MAX } from '../cli/options/c-numbers';
 import { TUNNEL_TYPE_NAMES } from '../cli/matrix';
 import { canonicalV6 } from '../format/names';
 import type { Operation, Plan } from './plan';

@@ -6,7 +6,7 @@ import { constants } from 'node:os';
 import { FwdMethod, TunnelType } from '../ipvs/constants';
 import type { Destination, Service } from '../ipvs/types';
 import { destId, serviceId } from './identity';
-import type { IpvsState, RequestOperation, ServiceState } from './plan';
+import type { IpvsState, RequestOperation } from './plan';
 
 const { EEXIST, ENOENT, ERANGE, ESRCH, EINVAL } = constants.errno;
 
@@ -32,13 +32,12 @@ function destRefusal(svc: Service, dest: Destination): number | undefined {
   return undefined;
 }
 
-const cloneEntry = (e: ServiceState): ServiceState => ({ service: { ...e.service }, dests: e.dests.map((d) => ({ ...d })) });
-
-/** The state after `op`, or a SimulatedRefusal. The input is not modified. */
+/** The state after `op`, or a SimulatedRefusal. The input is not modified (untouched entries are shared). */
 export function simulate(state: IpvsState, op: RequestOperation): IpvsState {
-  const next = state.map(cloneEntry);
+  const next = state.slice();
   const id = serviceId(op.service);
   const index = next.findIndex((e) => serviceId(e.service) === id);
+  if (index >= 0) next[index] = { service: next[index].service, dests: next[index].dests.slice() };
   const entry = index < 0 ? undefined : next[index];
   const refuse = (errno: number): never => {
     throw new SimulatedRefusal(op, errno);

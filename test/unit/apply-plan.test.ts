@@ -8,7 +8,7 @@ import { parseScope, inScope } from '../../src/apply/scope';
 import { AF_INET, AF_INET6, FwdMethod, IPPROTO_TCP, IPPROTO_UDP, SvcFlag } from '../../src/ipvs/constants';
 import { canonical, mutate, randomState, rng, server, service } from '../apply/states';
 
-const SEEDS = Array.from({ length: 400 }, (_, i) => i + 1);
+const SEEDS = Array.from({ length: 250 }, (_, i) => i + 1);
 
 /** What the plan must reach: the desired services, plus (without prune) the ones it does not mention. */
 function expected(current: IpvsState, desired: IpvsState, prune: boolean, inside = (_: IpvsState[number]) => true): IpvsState {

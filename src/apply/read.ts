@@ -1,0 +1,191 @@
+// Reading the desired state: an ipvsadm rules file (what -S writes and -R reads, parsed by the
+// same tokenizer and the same compatible command-line parser, so the grammar is exactly
+// ipvsadm's), or the JSON/YAML document `export` writes. Everything is checked before anything
+// is sent; each problem names the file and the line (or the JSON/YAML path) and the reason.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { release } from 'node:os';
+import { CliExit } from '../cli/command';
+import { parseCommandLine } from '../cli/parse';
+import { defaultDeps, type ParseDeps } from '../cli/options/state';
+import { tokenizeRestoreLines } from '../cli/restore';
+import { AF_INET, AF_INET6, FwdMethod, TunnelType } from '../ipvs/constants';
+import type { Destination, Service } from '../ipvs/types';
+import { inetPton4, inetPton6 } from '../net/inet';
+import { destId, serviceId } from './identity';
+import type { IpvsState, ServiceState } from './plan';
+import { inScope, type Scope } from './scope';
+
+/** One thing wrong with the input: where (`file:line` or `file: $.path`) and why. */
+export interface Problem {
+  where: string;
+  reason: string;
+}
+
+/** The input is refused: nothing was sent. */
+export class InvalidInput extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(problems.map((p) => `${p.where}: ${p.reason}`).join('\n'));
+  }
+}
+
+/** A desired state and where in the input each service and server was given. */
+export interface Desired {
+  state: IpvsState;
+  /** serviceId → location of its definition. */
+  serviceAt: Map<string, string>;
+  /** serviceId + ' ' + destId → location. */
+  serverAt: Map<string, string>;
+}
+
+export type InputFormat = 'rules' | 'json' | 'yaml';
+
+/**
+ * The format by file name (.json, .yaml, .yml; anything else by content), or by content: JSON
+ * starts with `{`, a rules file's first word is an option (`-A`, `--add-service`) or `ipvsadm`,
+ * anything else is YAML.
+ */
+export function detectFormat(name: string, text: string): InputFormat {
+  const lower = name.toLowerCase();
+  if (lower.endsWith('.json')) return 'json';
+  if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'yaml';
+  const start = text.replace(/^\uFEFF/, '').trimStart();
+  if (start.startsWith('{')) return 'json';
+  if (start === '' || /^(-[^\s-]|--[a-z]|ipvsadm\s)/.test(start)) return 'rules';
+  return 'yaml';
+}
+
+const ALLOWED_COMMANDS = new Set(['add-service', 'add-server']);
+
+/**
+ * A rules file: `-A` and `-a` lines (any spelling ipvsadm -R accepts, names resolved as ipvsadm
+ * resolves them). Other commands describe changes, not a state, and are refused.
+ */
+export async function readRules(text: string, name: string, deps: ParseDeps = defaultDeps): Promise<Desired> {
+  const problems: Problem[] = [];
+  const desired: Desired = { state: [], serviceAt: new Map(), serverAt: new Map() };
+  const byId = new Map<string, ServiceState>();
+  for (const { line, tokens } of tokenizeRestoreLines(text)) {
+    const where = `${name}:${line}`;
+    let cmd;
+    try {
+      cmd = await parseCommandLine(tokens, 'ipvsadm', deps);
+    } catch (err) {
+      if (!(err instanceof CliExit)) throw err;
+      const said = (err.stderr || err.stdout).trim().split('\n')[0];
+      problems.push({ where, reason: said || `ipvsadm would exit with status ${err.exitCode}` });
+      continue;
+    }
+    if (!ALLOWED_COMMANDS.has(cmd.command)) {
+      problems.push({ where, reason: `a state file has only -A (add-service) and -a (add-server) lines, not ${cmd.command}` });
+      continue;
+    }
+    const id = serviceId(cmd.service);
+    if (cmd.command === 'add-service') {
+      if (byId.has(id)) {
+        problems.push({ where, reason: `this service is already defined at ${desired.serviceAt.get(id)}` });
+        continue;
+      }
+      const entry: ServiceState = { service: cmd.service, dests: [] };
+      byId.set(id, entry);
+      desired.state.push(entry);
+      desired.serviceAt.set(id, where);
+      continue;
+    }
+    const entry = byId.get(id);
+    if (!entry) {
+      problems.push({ where, reason: 'no -A line before this one defines its service' });
+      continue;
+    }
+    const key = `${id} ${destId(cmd.dest)}`;
+    if (desired.serverAt.has(key)) {
+      problems.push({ where, reason: `this server is already defined at ${desired.serverAt.get(key)}` });
+      continue;
+    }
+    entry.dests.push(cmd.dest);
+    desired.serverAt.set(key, where);
+  }
+  if (problems.length) throw new InvalidInput(problems);
+  return desired;
+}
+
+// ---- what the kernel would refuse -----------------------------------------------------------
+
+/**
+ * Whether the running kernel can load a scheduler or persistence-engine module: true or false
+ * when known, undefined when this machine cannot tell (then the kernel has the last word).
+ */
+export interface ModuleLookup {
+  (module: string): boolean | undefined;
+}
+
+/** Looks in /sys/module (loaded), then modules.builtin and modules.dep of the running kernel. */
+export const kernelModuleLookup: ModuleLookup = (module) => {
+  if (existsSync(`/sys/module/${module}`)) return true;
+  const dir = `/lib/modules/${release()}`;
+  let listed = '';
+  try {
+    listed = readFileSync(`${dir}/modules.dep`, 'utf8') + readFileSync(`${dir}/modules.builtin`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return new RegExp(`/${module}\\.ko`).test(listed);
+};
+
+/** The addresses NEW_DEST refuses (ip_vs_ctl.c: not RTN_UNICAST/RTN_LOCAL, not IPv6 unicast). */
+function badServerAddress(d: Destination): string | undefined {
+  if (d.af === AF_INET) {
+    const b = inetPton4(d.address);
+    if (!b) return `${d.address} is not an IPv4 address`;
+    if (b[0] === 0) return `${d.address} is in 0.0.0.0/8, which the kernel refuses for a real server`;
+    if (b[0] >= 224 && b[0] <= 239) return `${d.address} is a multicast address, which the kernel refuses for a real server`;
+    if (b.every((x) => x === 255)) return `${d.address} is the broadcast address, which the kernel refuses for a real server`;
+    return undefined;
+  }
+  const b = inetPton6(d.address);
+  if (!b) return `${d.address} is not an IPv6 address`;
+  if (b.every((x) => x === 0)) return `${d.address} is the unspecified address, which the kernel refuses for a real server`;
+  if (b[0] === 0xff) return `${d.address} is a multicast address, which the kernel refuses for a real server`;
+  return undefined;
+}
+
+function serverProblem(svc: Service, d: Destination): string | undefined {
+  const address = badServerAddress(d);
+  if (address) return address;
+  if (d.lowerThreshold > d.upperThreshold) return `the lower threshold (${d.lowerThreshold}) is above the upper threshold (${d.upperThreshold})`;
+  if (d.af !== svc.af && d.fwdMethod !== FwdMethod.TUNNEL) return 'only a tunnelling server may have another address family than its service';
+  if (d.fwdMethod === FwdMethod.TUNNEL && d.tunType === TunnelType.GUE && d.tunPort === 0) return 'a GUE tunnel needs a port';
+  return undefined;
+}
+
+export interface CheckOptions {
+  scope: Scope;
+  modules?: ModuleLookup;
+}
+
+/** What the kernel (or the scope) would refuse in a desired state, before anything is sent. */
+export function checkDesired(desired: Desired, options: CheckOptions): void {
+  const problems: Problem[] = [];
+  const modules = options.modules ?? kernelModuleLookup;
+  for (const { service: svc, dests } of desired.state) {
+    const id = serviceId(svc);
+    const where = desired.serviceAt.get(id) ?? id;
+    if (!inScope(options.scope, svc)) {
+      problems.push({ where, reason: `this service is outside --scope ${options.scope.text.join(' --scope ')}` });
+    }
+    if (svc.scheduler !== 'none' && modules(`ip_vs_${svc.scheduler}`) === false) {
+      problems.push({ where, reason: `scheduler ${svc.scheduler} is not available in this kernel (no module ip_vs_${svc.scheduler})` });
+    }
+    if (svc.peName && modules(`ip_vs_pe_${svc.peName}`) === false) {
+      problems.push({ where, reason: `persistence engine ${svc.peName} is not available in this kernel (no module ip_vs_pe_${svc.peName})` });
+    }
+    if (svc.af === AF_INET6 && (svc.netmask < 1 || svc.netmask > 128)) {
+      problems.push({ where, reason: `an IPv6 netmask is a prefix length from 1 to 128, not ${svc.netmask}` });
+    }
+    for (const d of dests) {
+      const reason = serverProblem(svc, d);
+      if (reason) problems.push({ where: desired.serverAt.get(`${id} ${destId(d)}`) ?? `${where} server ${d.address}`, reason });
+    }
+  }
+  if (problems.length) throw new InvalidInput(problems);
+}
