@@ -15,6 +15,7 @@ import { inetPton4, inetPton6 } from '../net/inet';
 import { destId, serviceId } from './identity';
 import type { IpvsState, ServiceState } from './plan';
 import { inScope, type Scope } from './scope';
+import { desiredFromDocument, jsonPath } from './document';
 
 /** One thing wrong with the input: where (`file:line` or `file: $.path`) and why. */
 export interface Problem {
@@ -36,6 +37,8 @@ export interface Desired {
   serviceAt: Map<string, string>;
   /** serviceId + ' ' + destId → location. */
   serverAt: Map<string, string>;
+  /** Turns locations into what users read (adds line numbers to document paths). */
+  locate?(problems: Problem[]): Promise<Problem[]>;
 }
 
 export type InputFormat = 'rules' | 'json' | 'yaml';
@@ -164,7 +167,7 @@ export interface CheckOptions {
 }
 
 /** What the kernel (or the scope) would refuse in a desired state, before anything is sent. */
-export function checkDesired(desired: Desired, options: CheckOptions): void {
+export async function checkDesired(desired: Desired, options: CheckOptions): Promise<void> {
   const problems: Problem[] = [];
   const modules = options.modules ?? kernelModuleLookup;
   for (const { service: svc, dests } of desired.state) {
@@ -187,5 +190,75 @@ export function checkDesired(desired: Desired, options: CheckOptions): void {
       if (reason) problems.push({ where: desired.serverAt.get(`${id} ${destId(d)}`) ?? `${where} server ${d.address}`, reason });
     }
   }
-  if (problems.length) throw new InvalidInput(problems);
+  if (problems.length) throw new InvalidInput(desired.locate ? await desired.locate(problems) : problems);
+}
+
+// ---- JSON and YAML ------------------------------------------------------------------------------
+
+/** `$.services[2].destinations[0]` → ['services', 2, 'destinations', 0]. */
+function pathSegments(path: string): Array<string | number> | undefined {
+  if (!path.startsWith('$')) return undefined;
+  const out: Array<string | number> = [];
+  const re = /\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/gy;
+  re.lastIndex = 1;
+  for (let m; re.lastIndex < path.length && (m = re.exec(path)); ) out.push(m[1] ?? (m[2] !== undefined ? Number(m[2]) : JSON.parse(m[3])));
+  return out;
+}
+
+/**
+ * Locations as users read them: `file:line: $.path` for documents (the line of the value the
+ * path names, or of the nearest enclosing one), computed only when there is something to report.
+ */
+async function withLines(problems: Problem[], text: string, name: string): Promise<Problem[]> {
+  const YAML = await import('yaml');
+  const lineCounter = new YAML.LineCounter();
+  const doc = YAML.parseDocument(text, { lineCounter });
+  return problems.map((p) => {
+    const segments = pathSegments(p.where);
+    if (!segments) return p;
+    for (let n = segments.length; n >= 0; n--) {
+      const node = n === 0 ? doc.contents : doc.getIn(segments.slice(0, n), true);
+      const range = (node as { range?: [number, number, number] } | null)?.range;
+      if (range) return { where: `${name}:${lineCounter.linePos(range[0]).line}: ${p.where}`, reason: p.reason };
+    }
+    return { where: `${name}: ${p.where}`, reason: p.reason };
+  });
+}
+
+/** A JSON or YAML document: parsed, checked against the schema, mapped onto the model. */
+export async function readDocument(text: string, name: string, format: 'json' | 'yaml'): Promise<Desired> {
+  let doc: unknown;
+  if (format === 'json') {
+    try {
+      doc = JSON.parse(text);
+    } catch (err) {
+      // JSON.parse says where in characters; the YAML parser (JSON is YAML) says where in lines.
+      const YAML = await import('yaml');
+      const line = YAML.parseDocument(text).errors[0]?.linePos?.[0].line;
+      throw new InvalidInput([{ where: line ? `${name}:${line}` : name, reason: `not valid JSON: ${(err as Error).message}` }]);
+    }
+  } else {
+    const YAML = await import('yaml');
+    const lineCounter = new YAML.LineCounter();
+    const parsed = YAML.parseDocument(text, { lineCounter, uniqueKeys: true });
+    if (parsed.errors.length) {
+      throw new InvalidInput(parsed.errors.map((e) => ({ where: e.linePos ? `${name}:${e.linePos[0].line}` : name, reason: `not valid YAML: ${e.message.split('\n')[0]}` })));
+    }
+    doc = parsed.toJS({ maxAliasCount: 10000 });
+  }
+  const { schemaViolations } = await import('./schema');
+  const violations = schemaViolations(doc);
+  if (violations.length) {
+    throw new InvalidInput(await withLines(violations.map((v) => ({ where: jsonPath(v.path), reason: v.message })), text, name));
+  }
+  const { desired, problems } = desiredFromDocument(doc as never, jsonPath);
+  if (problems.length) throw new InvalidInput(await withLines(problems, text, name));
+  desired.locate = (problems) => withLines(problems, text, name);
+  return desired;
+}
+
+/** Read the desired state from a file's text, in whichever format it is. */
+export async function readDesired(text: string, name: string, deps: ParseDeps = defaultDeps): Promise<Desired> {
+  const format = detectFormat(name, text);
+  return format === 'rules' ? readRules(text, name, deps) : readDocument(text, name, format);
 }

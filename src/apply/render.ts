@@ -6,34 +6,20 @@
 // server whose port differs from the service's, a non-persistent service with a timeout, ...):
 // those operations raise NotExpressible instead of printing a line that would do something else.
 
-import { AF_INET, AF_INET6, FwdMethod, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, NETMASK_V4_FULL, NETMASK_V6_FULL, SCHED_FLAGS_MASK, SvcFlag, TunnelFlags, TunnelType } from '../ipvs/constants';
+import { AF_INET, AF_INET6, FwdMethod, IPPROTO_UDP, NETMASK_V4_FULL, NETMASK_V6_FULL, SCHED_FLAGS_MASK, SvcFlag, TunnelFlags, TunnelType } from '../ipvs/constants';
 import type { Destination, Service } from '../ipvs/types';
 import { u32ToDotted } from '../net/inet';
 import { MAX_TIMEOUT } from '../cli/options/values';
 import { INT_MAX } from '../cli/options/c-numbers';
-import { TUNNEL_TYPE_NAMES } from '../cli/matrix';
-import { canonicalV6 } from '../format/names';
+import { formatHostPort } from '../model/notation';
+import { forwardingByMethod, KERNEL_INTERNAL_FLAGS, protocolByNumber, SCHED_FLAGS, SERVICE_FLAGS, tunnelFlagsByValue, tunnelTypeByValue } from '../model/tables';
 import type { Operation, Plan } from './plan';
 
 /** An operation ipvsadm's command line cannot express exactly. */
 export class NotExpressible extends Error {}
 
-const SERVICE_OPTION: Readonly<Record<number, string>> = {
-  [IPPROTO_TCP]: '-t',
-  [IPPROTO_UDP]: '-u',
-  [IPPROTO_SCTP]: '--sctp-service',
-};
-
-const FORWARDING_OPTION: Readonly<Partial<Record<number, string>>> = {
-  [FwdMethod.MASQ]: '-m',
-  [FwdMethod.TUNNEL]: '-i',
-  [FwdMethod.DROUTE]: '-g',
-};
-
-/** Tunnel checksum options by TunnelFlags value. */
-const TUNNEL_FLAG_OPTION: readonly string[] = ['--tun-nocsum', '--tun-csum', '--tun-remcsum'];
-
-const KNOWN_SERVICE_FLAGS = SvcFlag.PERSISTENT | SvcFlag.ONEPACKET | SCHED_FLAGS_MASK;
+/** The flag bits some ipvsadm option sets (HASHED is the kernel's own). */
+const SETTABLE_SERVICE_FLAGS = SERVICE_FLAGS.filter((f) => !f.kernelInternal).reduce((m, f) => m | f.bit, 0);
 
 /** A token ipvsadm -R reads back whole: no white space, not empty. */
 function token(text: string, what: string): string {
@@ -41,32 +27,27 @@ function token(text: string, what: string): string {
   return text;
 }
 
-function addrPort(af: number, address: string, port: number): string {
-  return af === AF_INET6 ? `[${canonicalV6(address)}]:${port}` : `${address}:${port}`;
-}
+const addrPort = formatHostPort;
 
 /** The service's `-t|-u|--sctp-service addr:port` or `-f mark [-6]`. */
 export function serviceArgs(svc: Service): string {
   if (svc.fwmark) return `-f ${svc.fwmark >>> 0}${svc.af === AF_INET6 ? ' -6' : ''}`;
-  const option = SERVICE_OPTION[svc.protocol];
-  if (!option) throw new NotExpressible(`protocol ${svc.protocol} has no ipvsadm option`);
-  return `${option} ${addrPort(svc.af, svc.address, svc.port)}`;
+  const proto = protocolByNumber(svc.protocol);
+  if (!proto) throw new NotExpressible(`protocol ${svc.protocol} has no ipvsadm option`);
+  return `${proto.ruleSwitch} ${addrPort(svc.af, svc.address, svc.port)}`;
 }
 
-/** -b's words for the flag bits (the scheduler's own names where it has them). */
+/** -b's words for the flag bits: the scheduler's own name where it has one, else `flag-N`. */
 function schedFlagWords(scheduler: string, flags: number): string {
-  const words: string[] = [];
-  const named = scheduler === 'sh' || scheduler === 'mh';
-  if (flags & SvcFlag.SCHED1) words.push(named ? `${scheduler}-fallback` : 'flag-1');
-  if (flags & SvcFlag.SCHED2) words.push(named ? `${scheduler}-port` : 'flag-2');
-  if (flags & SvcFlag.SCHED3) words.push('flag-3');
-  return words.join(',');
+  return SCHED_FLAGS.filter((f) => flags & f.bit)
+    .map((f) => f.schedWords![scheduler] ?? f.schedWords!.generic)
+    .join(',');
 }
 
 /** `-s sched [-p T] [-M mask] [--pe name] [-o] [-b flags]`: every setting -A/-E sends. */
 function serviceSettingArgs(svc: Service): string {
-  const flags = (svc.flags & ~SvcFlag.HASHED) >>> 0;
-  if (flags & ~KNOWN_SERVICE_FLAGS) throw new NotExpressible(`service flags 0x${flags.toString(16)} have no ipvsadm option`);
+  const flags = (svc.flags & ~KERNEL_INTERNAL_FLAGS) >>> 0;
+  if (flags & ~SETTABLE_SERVICE_FLAGS) throw new NotExpressible(`service flags 0x${flags.toString(16)} have no ipvsadm option`);
   let s = ` -s ${token(svc.scheduler, 'scheduler')}`;
   if (flags & SvcFlag.PERSISTENT) {
     if (svc.timeout < 1 || svc.timeout > MAX_TIMEOUT) throw new NotExpressible(`persistence timeout ${svc.timeout} is outside ipvsadm's 1..${MAX_TIMEOUT}`);
@@ -92,7 +73,9 @@ function serviceSettingArgs(svc: Service): string {
 
 /** `-r addr:port` plus every setting -a/-e sends. */
 function destSettingArgs(svc: Service, d: Destination): string {
-  const fwd = FORWARDING_OPTION[d.fwdMethod];
+  // Only the methods an option selects: LOCALNODE's `-g` (what -S prints) would set DROUTE.
+  const method = forwardingByMethod(d.fwdMethod);
+  const fwd = method?.shortOption && `-${method.shortOption}`;
   if (!fwd) throw new NotExpressible(`forwarding method ${d.fwdMethod} has no ipvsadm option`);
   if (!svc.fwmark && d.fwdMethod !== FwdMethod.MASQ && d.port !== svc.port) {
     throw new NotExpressible(`ipvsadm gives a ${d.fwdMethod === FwdMethod.TUNNEL ? 'tunnelling' : 'direct-routing'} server the service's port (${svc.port}), not ${d.port}`);
@@ -108,7 +91,7 @@ function destSettingArgs(svc: Service, d: Destination): string {
     if (d.tunType || d.tunPort || d.tunFlags) throw new NotExpressible('tunnel settings on a server that does not tunnel have no ipvsadm option');
     return s;
   }
-  const typeName = TUNNEL_TYPE_NAMES[d.tunType];
+  const typeName = tunnelTypeByValue(d.tunType)?.name;
   if (typeName === undefined) throw new NotExpressible(`tunnel type ${d.tunType} has no ipvsadm name`);
   s += ` --tun-type ${typeName}`;
   switch (d.tunType) {
@@ -117,12 +100,12 @@ function destSettingArgs(svc: Service, d: Destination): string {
       return s;
     case TunnelType.GUE:
       if (d.tunPort < 1 || d.tunPort > 65535) throw new NotExpressible(`GUE port ${d.tunPort} is outside 1..65535`);
-      if (TUNNEL_FLAG_OPTION[d.tunFlags] === undefined) throw new NotExpressible(`tunnel flags ${d.tunFlags} have no ipvsadm option`);
-      return `${s} --tun-port ${d.tunPort} ${TUNNEL_FLAG_OPTION[d.tunFlags]}`;
+      if (!tunnelFlagsByValue(d.tunFlags)) throw new NotExpressible(`tunnel flags ${d.tunFlags} have no ipvsadm option`);
+      return `${s} --tun-port ${d.tunPort} --${tunnelFlagsByValue(d.tunFlags)!.longOption}`;
     default: // GRE
       if (d.tunPort) throw new NotExpressible('ipvsadm allows no tunnel port with gre');
       if (d.tunFlags !== TunnelFlags.NOCSUM && d.tunFlags !== TunnelFlags.CSUM) throw new NotExpressible(`ipvsadm allows only --tun-nocsum or --tun-csum with gre`);
-      return `${s} ${TUNNEL_FLAG_OPTION[d.tunFlags]}`;
+      return `${s} --${tunnelFlagsByValue(d.tunFlags)!.longOption}`;
   }
 }
 

@@ -7,7 +7,8 @@
 // of the protocols (if any is given), and at least one of the two kinds was given. A fwmark
 // service is in scope when its mark is in one of the ranges. No --scope at all: everything.
 
-import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../ipvs/constants';
+import { AF_INET, AF_INET6 } from '../ipvs/constants';
+import { protocolByName } from '../model/tables';
 import type { Service } from '../ipvs/types';
 import { inetPton4, inetPton6 } from '../net/inet';
 
@@ -27,9 +28,6 @@ export interface Scope {
 
 export const EVERYTHING: Scope = { prefixes: [], protocols: [], fwmarks: [], text: [] };
 
-/** Protocol names a scope may use (the same words `-L` prints, in lower case). */
-const SCOPE_PROTOCOLS: Readonly<Record<string, number>> = { tcp: IPPROTO_TCP, udp: IPPROTO_UDP, sctp: IPPROTO_SCTP };
-
 export class ScopeError extends Error {}
 
 const UINT32_MAX = 0xffffffff;
@@ -43,8 +41,9 @@ function parseMark(text: string, whole: string): number {
 
 function parseOne(arg: string, into: Scope): void {
   const lower = arg.toLowerCase();
-  if (Object.prototype.hasOwnProperty.call(SCOPE_PROTOCOLS, lower)) {
-    into.protocols.push(SCOPE_PROTOCOLS[lower]);
+  const proto = protocolByName(lower);
+  if (proto) {
+    into.protocols.push(proto.protocol);
     return;
   }
   if (lower.startsWith('fwmark:')) {

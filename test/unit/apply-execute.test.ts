@@ -57,7 +57,7 @@ function fakeKernel(initial: IpvsState, refuse: (c: IpvsChange, n: number) => bo
   return k;
 }
 
-describe('executePlan', () => {
+describe('executePlan', { timeout: 120_000 }, () => {
   it('applies whole plans with exactly the plan\'s requests', async () => {
     for (let seed = 1; seed <= 150; seed++) {
       const r = rng(seed);

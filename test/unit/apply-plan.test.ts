@@ -40,7 +40,7 @@ function minimalSize(current: IpvsState, desired: IpvsState, prune: boolean): nu
   return n;
 }
 
-describe('planChanges on generated pairs', () => {
+describe('planChanges on generated pairs', { timeout: 120_000 }, () => {
   for (const prune of [true, false]) {
     it(`reaches the desired state through valid steps, minimally (${prune ? 'prune' : 'no prune'}, ${SEEDS.length} seeds)`, () => {
       for (const seed of SEEDS) {
@@ -165,7 +165,7 @@ describe('planChanges: single cases', () => {
   });
 });
 
-describe('scope', () => {
+describe('scope', { timeout: 120_000 }, () => {
   const s = (p: Parameters<typeof service>[0]) => service(p);
   it('parses prefixes, protocols and fwmark ranges, and refuses the rest', () => {
     expect(parseScope(['10.0.0.0/8', 'tcp', 'fwmark:5-9', '2001:db8::/32', '10.1.2.3', 'UDP', 'fwmark:7'])).toMatchObject({

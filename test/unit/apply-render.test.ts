@@ -27,7 +27,7 @@ async function asIpvsadmWould(line: string): Promise<RequestOperation> {
   return { kind, service: cmd.service, dest: cmd.dest, previous: undefined, changed: [] } as unknown as RequestOperation;
 }
 
-describe('commandLine', () => {
+describe('commandLine', { timeout: 120_000 }, () => {
   it('gives lines ipvsadm parses into the same requests (generated plans)', async () => {
     let lines = 0;
     for (let seed = 1; seed <= 150; seed++) {
