@@ -167,3 +167,73 @@ export function canonical(state: IpvsState): unknown {
   const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   return state.map((e) => ({ ...svcSettings(e.service), dests: e.dests.map(destSettings).sort(byId) })).sort(byId);
 }
+
+/** The exact number of requests a minimal plan needs (counted independently of the planner). */
+export function minimalChanges(current: IpvsState, desired: IpvsState, prune: boolean): number {
+  const have = new Map(current.map((e) => [serviceId(e.service), e]));
+  const wanted = new Set(desired.map((e) => serviceId(e.service)));
+  let n = 0;
+  for (const want of desired) {
+    const old = have.get(serviceId(want.service));
+    if (!old) {
+      n += 1 + want.dests.length;
+      continue;
+    }
+    const s = (x: Service) => [x.scheduler, (x.flags & ~SvcFlag.HASHED) >>> 0, x.timeout, x.netmask >>> 0, x.peName].join();
+    if (s(want.service) !== s(old.service)) n++;
+    const d = (x: Destination) => [x.fwdMethod, x.weight, x.upperThreshold, x.lowerThreshold, x.tunType, x.tunPort, x.tunFlags].join();
+    const oldDests = new Map(old.dests.map((x) => [destId(x), x]));
+    const wantIds = new Set(want.dests.map(destId));
+    for (const x of want.dests) {
+      const o = oldDests.get(destId(x));
+      if (!o || d(o) !== d(x)) n++;
+    }
+    n += old.dests.filter((x) => !wantIds.has(destId(x))).length;
+  }
+  if (prune) n += current.filter((e) => !wanted.has(serviceId(e.service))).length;
+  return n;
+}
+
+const FORWARDING_NAMES = ['masq', 'local', 'tunnel', 'route', 'bypass'];
+const TUNNEL_NAMES = ['ipip', 'gue', 'gre'];
+const CHECKSUM_NAMES = ['nocsum', 'csum', 'remcsum'];
+const PROTOCOL_NAMES: Record<number, string> = { [IPPROTO_TCP]: 'tcp', [IPPROTO_UDP]: 'udp', [IPPROTO_SCTP]: 'sctp' };
+
+/** A state as the export document (schema/tsipvsadm.schema.json), written independently of export. */
+export function toDocument(state: IpvsState): unknown {
+  const ipv4Mask = (n: number) => [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
+  return {
+    schemaVersion: 1,
+    services: state.map(({ service: s, dests }) => ({
+      ...(s.fwmark
+        ? { family: s.af === AF_INET6 ? 'inet6' : 'inet', fwmark: s.fwmark }
+        : { family: s.af === AF_INET6 ? 'inet6' : 'inet', protocol: PROTOCOL_NAMES[s.protocol], address: s.address, port: s.port }),
+      scheduler: s.scheduler,
+      schedFlags: [
+        ...(s.flags & SvcFlag.SCHED1 ? [s.scheduler === 'sh' || s.scheduler === 'mh' ? `${s.scheduler}-fallback` : 'flag-1'] : []),
+        ...(s.flags & SvcFlag.SCHED2 ? [s.scheduler === 'sh' || s.scheduler === 'mh' ? `${s.scheduler}-port` : 'flag-2'] : []),
+        ...(s.flags & SvcFlag.SCHED3 ? ['flag-3'] : []),
+      ],
+      persistence: s.flags & SvcFlag.PERSISTENT ? { timeout: s.timeout, netmask: s.af === AF_INET6 ? s.netmask : ipv4Mask(s.netmask) } : null,
+      pe: s.peName || null,
+      onePacket: !!(s.flags & SvcFlag.ONEPACKET),
+      destinations: dests.map((d) => ({
+        family: d.af === AF_INET6 ? 'inet6' : 'inet',
+        address: d.address,
+        port: d.port,
+        forwarding: FORWARDING_NAMES[d.fwdMethod],
+        weight: d.weight,
+        upperThreshold: d.upperThreshold,
+        lowerThreshold: d.lowerThreshold,
+        tunnel:
+          d.fwdMethod !== FwdMethod.TUNNEL
+            ? null
+            : {
+                type: TUNNEL_NAMES[d.tunType],
+                ...(d.tunType === TunnelType.GUE ? { port: d.tunPort } : {}),
+                ...(d.tunType !== TunnelType.IPIP ? { checksum: CHECKSUM_NAMES[d.tunFlags] } : {}),
+              },
+      })),
+    })),
+  };
+}

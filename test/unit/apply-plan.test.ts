@@ -6,7 +6,8 @@ import { simulate, simulateAll, SimulatedRefusal } from '../../src/apply/simulat
 import { destDifferences, destId, serviceDifferences, serviceId } from '../../src/apply/identity';
 import { parseScope, inScope } from '../../src/apply/scope';
 import { AF_INET, AF_INET6, FwdMethod, IPPROTO_TCP, IPPROTO_UDP, SvcFlag } from '../../src/ipvs/constants';
-import { canonical, mutate, randomState, rng, server, service } from '../apply/states';
+import { canonical, minimalChanges, mutate, randomState, rng, server, service, toDocument } from '../apply/states';
+import { readDesired } from '../../src/apply/read';
 
 const SEEDS = Array.from({ length: 250 }, (_, i) => i + 1);
 
@@ -15,29 +16,6 @@ function expected(current: IpvsState, desired: IpvsState, prune: boolean, inside
   const named = new Set(desired.map((e) => serviceId(e.service)));
   const kept = current.filter((e) => !inside(e) || (!prune && !named.has(serviceId(e.service))));
   return [...kept, ...desired];
-}
-
-/** The exact number of requests a minimal plan needs. */
-function minimalSize(current: IpvsState, desired: IpvsState, prune: boolean): number {
-  const have = new Map(current.map((e) => [serviceId(e.service), e]));
-  let n = 0;
-  for (const want of desired) {
-    const old = have.get(serviceId(want.service));
-    if (!old) {
-      n += 1 + want.dests.length;
-      continue;
-    }
-    if (serviceDifferences(want.service, old.service).length) n++;
-    const oldDests = new Map(old.dests.map((d) => [destId(d), d]));
-    const wantIds = new Set(want.dests.map(destId));
-    for (const d of want.dests) {
-      const o = oldDests.get(destId(d));
-      if (!o || destDifferences(d, o).length) n++;
-    }
-    n += old.dests.filter((d) => !wantIds.has(destId(d))).length;
-  }
-  if (prune) n += current.filter((e) => !desired.some((w) => serviceId(w.service) === serviceId(e.service))).length;
-  return n;
 }
 
 describe('planChanges on generated pairs', { timeout: 120_000 }, () => {
@@ -51,7 +29,7 @@ describe('planChanges on generated pairs', { timeout: 120_000 }, () => {
         // simulateAll throws on any step the kernel would refuse.
         const reached = simulateAll(current, plan.operations);
         expect(canonical(reached), `seed ${seed}`).toEqual(canonical(expected(current, desired, prune)));
-        expect(requestCount(plan), `seed ${seed}`).toBe(minimalSize(current, desired, prune));
+        expect(requestCount(plan), `seed ${seed}`).toBe(minimalChanges(current, desired, prune));
         // Applying again changes nothing.
         expect(planChanges(reached, desired, { prune }).operations, `seed ${seed}`).toEqual([]);
       }
@@ -97,6 +75,18 @@ describe('planChanges on generated pairs', { timeout: 120_000 }, () => {
         dests: [...e.dests].reverse().map((d) => ({ ...d, activeConns: 7, inactConns: 3 })),
       }));
       expect(planChanges(asKernel, state, { prune: true }).operations).toEqual([]);
+    }
+  });
+});
+
+describe('generated documents', { timeout: 120_000 }, () => {
+  it('read back as the state they were written from (JSON and YAML)', async () => {
+    const YAML = await import('yaml');
+    for (let seed = 1; seed <= 60; seed++) {
+      const state = randomState(rng(seed));
+      const doc = toDocument(state);
+      expect(canonical((await readDesired(JSON.stringify(doc), 'g.json')).state), `seed ${seed}`).toEqual(canonical(state));
+      expect(canonical((await readDesired(YAML.stringify(doc), 'g.yaml')).state), `seed ${seed}`).toEqual(canonical(state));
     }
   });
 });
