@@ -199,16 +199,19 @@ async function guarded(ctx: ApplyContext, verb: string, run: () => Promise<numbe
   }
 }
 
+/** diff, and apply --dry-run: the plan as ipvsadm lines (or JSON); 0 no changes, 1 changes. */
+async function showPlan(ctx: ApplyContext, options: Record<string, unknown>, args: string[]): Promise<number> {
+  const { plan } = await makePlan(ctx, parseOptions(options, args));
+  ctx.io.stdout(options.json ? JSON.stringify(planJson(plan), null, 2) + '\n' : planLines(plan));
+  return requestCount(plan) === 0 ? EXIT_NO_CHANGES : EXIT_CHANGES;
+}
+
 export async function diffVerb(ctx: ApplyContext, options: Record<string, unknown>, args: string[]): Promise<number> {
-  return guarded(ctx, 'diff', async () => {
-    const { plan } = await makePlan(ctx, parseOptions(options, args));
-    ctx.io.stdout(options.json ? JSON.stringify(planJson(plan), null, 2) + '\n' : planLines(plan));
-    return requestCount(plan) === 0 ? EXIT_NO_CHANGES : EXIT_CHANGES;
-  });
+  return guarded(ctx, 'diff', () => showPlan(ctx, options, args));
 }
 
 export async function applyVerb(ctx: ApplyContext, options: Record<string, unknown>, args: string[]): Promise<number> {
-  if (options.dryRun) return guarded(ctx, 'apply', async () => diffVerb(ctx, options, args));
+  if (options.dryRun) return guarded(ctx, 'apply', () => showPlan(ctx, options, args));
   return guarded(ctx, 'apply', async () => {
     const { plan, client } = await makePlan(ctx, parseOptions(options, args));
     let lastBusy = -1;
@@ -221,7 +224,7 @@ export async function applyVerb(ctx: ApplyContext, options: Record<string, unkno
     });
     if (options.json) ctx.io.stdout(JSON.stringify(reportJson(plan, report), null, 2) + '\n');
     else if (!report.failed) ctx.io.stdout(reportText(plan, report));
-    else ctx.io.stderr(reportText(plan, report).replace(/^/gm, `${ctx.argv0} apply: `).replace(new RegExp(`${ctx.argv0} apply: $`), ''));
+    else for (const line of reportText(plan, report).trimEnd().split('\n')) ctx.io.stderr(`${ctx.argv0} apply: ${line}\n`);
     for (const d of report.drains) {
       for (const t of d.timedOut) {
         ctx.io.stderr(`${ctx.argv0} apply: ${serviceId(t.service)} ${destId(t.dest)} still had ${t.activeConns} active connection${t.activeConns === 1 ? '' : 's'} after ${d.waited} s; deleted anyway\n`);
