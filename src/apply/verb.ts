@@ -10,19 +10,17 @@ import { IpvsError, type IpvsClient } from '../ipvs/client';
 import { readServices } from '../model/snapshot';
 import { serviceConfigOf, destinationConfigOf } from '../model/identity';
 import type { CliIO } from '../cli/run';
-import { executePlan, type ApplyClient, type ExecutionReport } from './execute';
+import type { VerbContext } from '../verbs/registry';
+import { executePlan, type ApplyClient, type BatchOutcome, type ExecutionReport, type IpvsChange } from './execute';
+import type { Destination } from '../ipvs/types';
 import { destId, serviceId } from './identity';
 import { planChanges, requestCount, PlanError, type IpvsState, type Operation, type Plan } from './plan';
 import { checkDesired, detectFormat, InvalidInput, readDesired, type Desired } from './read';
 import { commandLine, NotExpressible } from './render';
 import { parseScope, ScopeError, type Scope } from './scope';
 
-/** What a verb handler gets from the front end (see src/verbs/registry.ts). */
-export interface ApplyContext {
-  readonly io: CliIO;
-  readonly argv0: string;
-  client(): Promise<IpvsClient>;
-}
+/** What the handlers use of the verb front end's context (src/verbs/registry.ts). */
+export type ApplyContext = Pick<VerbContext, 'io' | 'argv0' | 'client'>;
 
 export const EXIT_NO_CHANGES = 0;
 export const EXIT_CHANGES = 1;
@@ -174,6 +172,41 @@ function reportJson(plan: Plan, report: ExecutionReport): Record<string, unknown
   };
 }
 
+/**
+ * The client's pipelined batch; until the client has one, the same contract one request at a
+ * time (stop at the first refusal).
+ */
+function applyClient(client: IpvsClient): ApplyClient {
+  const withBatch = client as unknown as Partial<ApplyClient>;
+  if (typeof withBatch.batch === 'function') return client as unknown as ApplyClient;
+  const send: Record<IpvsChange['op'], (c: IpvsChange) => Promise<void>> = {
+    add_service: (c) => client.addService(c.service),
+    update_service: (c) => client.updateService(c.service),
+    del_service: (c) => client.deleteService(c.service),
+    add_dest: (c) => client.addDestination(c.service, (c as { dest: Destination }).dest),
+    update_dest: (c) => client.updateDestination(c.service, (c as { dest: Destination }).dest),
+    del_dest: (c) => client.deleteDestination(c.service, (c as { dest: Destination }).dest),
+  };
+  return {
+    destinations: (key) => client.destinations(key),
+    async batch(changes, options = {}) {
+      const outcomes: BatchOutcome[] = [];
+      let firstFailure: { index: number; error: Error } | undefined;
+      for (const change of changes) {
+        try {
+          await send[change.op](change);
+          outcomes.push({ status: 'applied' });
+        } catch (err) {
+          outcomes.push({ status: 'failed', error: err as Error });
+          firstFailure ??= { index: outcomes.length - 1, error: err as Error };
+          if (options.stopOnError) break;
+        }
+      }
+      return { outcomes, sent: outcomes.length, applied: outcomes.filter((o) => o.status === 'applied').length, firstFailure };
+    },
+  };
+}
+
 // ---- the verbs --------------------------------------------------------------------------------
 
 /** Failures before anything was sent: worded, status 2. */
@@ -215,7 +248,7 @@ export async function applyVerb(ctx: ApplyContext, options: Record<string, unkno
   return guarded(ctx, 'apply', async () => {
     const { plan, client } = await makePlan(ctx, parseOptions(options, args));
     let lastBusy = -1;
-    const report = await executePlan(plan, client as unknown as ApplyClient, {
+    const report = await executePlan(plan, applyClient(client), {
       onDrain: ({ servers, busy, waited, seconds }) => {
         if (busy === lastBusy) return;
         lastBusy = busy;

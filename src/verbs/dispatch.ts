@@ -71,6 +71,7 @@ function buildProgram(Command: typeof CommandType, io: CliIO, argv0: string, run
     for (const o of verb.options) {
       const opt = cmd.createOption(o.flags, o.description);
       if (o.choices) opt.choices(o.choices);
+      if (o.repeatable) opt.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
       if (o.default !== undefined) opt.default(o.default);
       cmd.addOption(opt);
     }

@@ -14,6 +14,8 @@ export interface VerbOption {
   /** The only values the option accepts (also offered by shell completion). */
   readonly choices?: readonly string[];
   readonly default?: string;
+  /** May be given several times; the handler gets every value, in order, as an array. */
+  readonly repeatable?: boolean;
 }
 
 /** What a verb's handler gets besides its parsed options and arguments. */
@@ -62,6 +64,23 @@ export class VerbError extends Error {
   }
 }
 
+const APPLY_DETAILS = `FILE (- for standard input) is an ipvsadm rules file (-A and -a lines, what -S writes and
+-R reads), or the JSON or YAML document export writes (schema/tsipvsadm.schema.json); its
+services and real servers are the desired state (timeouts and daemons in it are ignored).
+The file is checked first: a bad line is reported with its file, line (or JSON/YAML path)
+and reason, and nothing is changed.
+
+A service the file lists is made to match it exactly, its real servers included: settings
+are edited in place (-E/-e) where the kernel allows, unchanged objects are left alone (their
+counters and connections survive), and what cannot be edited (a key) is added and deleted.
+Services the file does not list are left alone unless --prune is given. --scope limits what
+the file owns (e.g. --scope 10.1.0.0/16 --scope fwmark:100-199), so services of keepalived or
+kube-proxy beside them are never touched. Applying the same file twice sends nothing.
+
+Exit status: 0 applied (or nothing to do); 2 refused before anything was sent; 3 the kernel
+refused a change: nothing after it was kept, and the kernel holds exactly the changes before
+it, which are reported. With --dry-run: 0 no changes, 1 changes, 2 trouble (as diff).`;
+
 /** The verbs, in the order `tsipvsadm help` lists them. */
 export const VERBS: readonly Verb[] = [
   {
@@ -80,6 +99,34 @@ export const VERBS: readonly Verb[] = [
       'timeouts, sync daemons; no counters, no names). rules is exactly what ipvsadm -S -n\n' +
       'prints, for ipvsadm -R or tsipvsadm -R (services and real servers only).',
     load: async () => (await import('./export')).exportVerb,
+  },
+  {
+    name: 'apply',
+    summary: 'make the kernel\'s services match a file: minimal, scoped, with a dry run and draining',
+    args: '<file>',
+    options: [
+      { flags: '--dry-run', description: 'print the plan as ipvsadm lines (as diff does) and change nothing' },
+      { flags: '--prune', description: 'also delete services (in scope) that the file does not mention' },
+      { flags: '--scope <spec>', description: 'own only these services: an address or prefix, tcp|udp|sctp, or fwmark:N[-M] (repeatable)', repeatable: true },
+      { flags: '--drain <seconds>', description: 'weight 0 first, delete once a server has no active connection (or the time is up)' },
+      { flags: '--json', description: 'print the plan and the outcome as JSON' },
+    ],
+    details: APPLY_DETAILS,
+    load: async () => (await import('../apply/verb')).applyVerb,
+  },
+  {
+    name: 'diff',
+    summary: 'print the changes apply would make, as ipvsadm lines; exit 0 none, 1 some, 2 trouble',
+    args: '<file>',
+    options: [
+      { flags: '--prune', description: 'include deleting services (in scope) that the file does not mention' },
+      { flags: '--scope <spec>', description: 'compare only these services (as apply --scope; repeatable)', repeatable: true },
+      { flags: '--json', description: 'print the plan as JSON' },
+    ],
+    details:
+      'The text is ipvsadm -R input: fed to ipvsadm -R (or tsipvsadm -R) it reaches the state\n' +
+      'apply reaches. Exit status as diff(1): 0 no changes, 1 changes, 2 trouble.',
+    load: async () => (await import('../apply/verb')).diffVerb,
   },
   {
     name: 'metrics',
