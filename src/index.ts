@@ -8,12 +8,16 @@ export {
   IpvsError,
   IpvsTimeoutError,
   IpvsUnavailableError,
+  type BatchOptions,
+  type BatchOutcome,
+  type BatchResult,
   type DestinationRef,
   type DumpOptions,
   type IpvsClientOptions,
   type IpvsOperation,
   type ServiceRef,
 } from './ipvs/client';
+export type { IpvsChange, IpvsChangeOperation } from './ipvs/changes';
 export type {
   Daemon,
   Destination,

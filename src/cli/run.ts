@@ -6,7 +6,7 @@
 
 import type { IpvsClient } from '../ipvs/client';
 import { SimulatedCrash } from '../format/save';
-import { CliExit, type CommandName } from './command';
+import { CliExit, type CommandName, type ParsedCommand } from './command';
 import { helpText, versionText } from './help';
 import { parseCommandLine, tryHelp } from './parse';
 import type { CliIO, CommandHandler, Context } from './commands/context';
@@ -51,10 +51,16 @@ export async function runCli(args: string[], io: CliIO, client?: IpvsClient, ini
   }
 }
 
-/** One command line (the whole argv, or one line of -R input). */
-async function runLine(ctx: Context, args: string[], inRestore: boolean, json = 0): Promise<number> {
+/** One command line as parsed (the whole argv, or one line of -R input, where -R is refused). */
+async function parseLine(ctx: Context, args: string[], inRestore: boolean): Promise<ParsedCommand> {
   const cmd = await parseCommandLine(args, ctx.io.argv0);
   if (inRestore && cmd.command === 'restore') throw tryHelp(ctx.io.argv0);
+  return cmd;
+}
+
+/** One command line (the whole argv). */
+async function runLine(ctx: Context, args: string[], inRestore: boolean, json = 0): Promise<number> {
+  const cmd = await parseLine(ctx, args, inRestore);
   // -h and -v print their text whatever follows, as ipvsadm does.
   if (json && cmd.command !== 'help' && cmd.command !== 'version') {
     checkJsonOption(cmd, json);
@@ -74,6 +80,11 @@ const COMMANDS: Record<CommandName, CommandHandler> = {
   },
   list,
   save,
-  // -R: every input line goes back through runLine (which refuses a nested -R).
-  restore: (ctx) => restore(ctx, (c, lineArgs) => runLine(c, lineArgs, true)),
+  // -R: every input line is parsed here (a nested -R refused) and run as its own command; runs
+  // of changes go to the kernel as one batch.
+  restore: (ctx) =>
+    restore(ctx, {
+      parse: (tokens) => parseLine(ctx, tokens, true),
+      run: (cmd) => COMMANDS[cmd.command](ctx, cmd),
+    }),
 };

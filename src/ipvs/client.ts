@@ -5,17 +5,16 @@
 import { DumpInterruptedError, GenlSocket, NetlinkError, NetlinkTimeoutError, type NetlinkTransport } from '../netlink/genl';
 import { constants as osConstants } from 'node:os';
 import {
-  packDaemon,
   packDest,
   packService,
   packServiceKey,
-  packTimeouts,
   unpackDaemon,
   unpackDest,
   unpackInfo,
   unpackService,
   unpackTimeouts,
 } from './codec';
+import { changeRequest, type IpvsChange, type IpvsChangeOperation } from './changes';
 import { IPVS_GENL_NAME, IPVS_GENL_VERSION, IpvsCommand } from './constants';
 import type { Daemon, Destination, DestinationConfig, DestinationKey, Info, Service, ServiceConfig, ServiceKey, TimeoutConfig } from './types';
 import { destinationForKey, serviceForKey } from '../model/builders';
@@ -108,6 +107,34 @@ export interface IpvsClientOptions {
    * listing: without a new part of it). Default 10 000; 0 waits forever.
    */
   timeoutMs?: number;
+}
+
+/** How many changes a batch has in flight by default: well within the receive buffer even when
+ * the kernel refuses every one (each refusal echoes the request, about 1 KiB of buffer each). */
+export const DEFAULT_MAX_IN_FLIGHT = 128;
+/** Changes per datagram: one acknowledgement answers each datagram. */
+const CHANGES_PER_DATAGRAM = 32;
+
+export type BatchOutcome = { status: 'applied' } | { status: 'failed'; error: Error };
+
+export interface BatchOptions {
+  /** Changes sent and not yet answered, at most (default DEFAULT_MAX_IN_FLIGHT). */
+  maxInFlight?: number;
+  /** Send nothing more after the first refusal (default false: go on, as ipvsadm -R does). */
+  stopOnError?: boolean;
+  /** Called once per change sent, in order, as answers arrive. */
+  onResult?(index: number, outcome: BatchOutcome): void;
+}
+
+export interface BatchResult {
+  /** One per change sent, in order. A failure is an IpvsError (refused), IpvsTimeoutError, or
+   * the codec's error for a value it could not encode (not sent). */
+  outcomes: BatchOutcome[];
+  /** How many changes were taken from the input (all of them unless stopOnError stopped it). */
+  sent: number;
+  applied: number;
+  /** The first change that failed; every change before it was applied. */
+  firstFailure?: { index: number; error: Error };
 }
 
 export class IpvsClient {
@@ -237,8 +264,14 @@ export class IpvsClient {
     else await this.call('zero', IpvsCommand.ZERO);
   }
 
+  /** Apply one change (see IpvsChange); rejects with IpvsError when the kernel refuses it. */
+  async apply(change: IpvsChange): Promise<void> {
+    const { cmd, attrs } = changeRequest(change);
+    await this.call(change.op, cmd, attrs);
+  }
+
   async flush(): Promise<void> {
-    await this.call('flush', IpvsCommand.FLUSH);
+    await this.apply({ op: 'flush' });
   }
 
   async timeouts(): Promise<TimeoutConfig> {
@@ -248,7 +281,7 @@ export class IpvsClient {
 
   /** Zero means "keep the current value" to the kernel. */
   async setTimeouts(t: TimeoutConfig): Promise<void> {
-    await this.call('set_timeout', IpvsCommand.SET_CONFIG, packTimeouts(t));
+    await this.apply({ op: 'set_timeout', timeouts: t });
   }
 
   async daemons(): Promise<Daemon[]> {
@@ -257,11 +290,83 @@ export class IpvsClient {
   }
 
   async startDaemon(d: Daemon): Promise<void> {
-    await this.call('start_daemon', IpvsCommand.NEW_DAEMON, packDaemon(d));
+    await this.apply({ op: 'start_daemon', daemon: d });
   }
 
   async stopDaemon(d: Daemon): Promise<void> {
-    await this.call('stop_daemon', IpvsCommand.DEL_DAEMON, packDaemon(d));
+    await this.apply({ op: 'stop_daemon', daemon: d });
+  }
+
+  /**
+   * Apply many changes over this client's one socket, in order, with up to `maxInFlight` sent
+   * before their answers arrive (the kernel applies a socket's requests in the order sent).
+   * Resolves once every change sent has been answered; never rejects for a refusal: each
+   * change's outcome is in the result, and `onResult` sees them in order as they arrive.
+   * With `stopOnError`, nothing more is sent after the first refusal, but changes already in
+   * flight behind it were applied (or refused) and are reported: set maxInFlight 1 for an exact
+   * stop.
+   */
+  async batch(changes: Iterable<IpvsChange>, options: BatchOptions = {}): Promise<BatchResult> {
+    const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+    if (!(maxInFlight >= 1)) throw new RangeError(`maxInFlight must be at least 1, not ${maxInFlight}`);
+    const perDatagram = Math.max(1, Math.min(CHANGES_PER_DATAGRAM, Math.floor(maxInFlight / 2)));
+    const source = changes[Symbol.iterator]();
+    const outcomes: BatchOutcome[] = [];
+    const ops: IpvsChangeOperation[] = [];
+    let sent = 0;
+    let answered = 0;
+    let reported = 0;
+    let exhausted = false;
+    let stopped = false;
+    let firstFailure: BatchResult['firstFailure'];
+
+    return new Promise<BatchResult>((resolve) => {
+      const record = (index: number, outcome: BatchOutcome) => {
+        outcomes[index] = outcome;
+        if (outcome.status === 'failed') {
+          if (!firstFailure || index < firstFailure.index) firstFailure = { index, error: outcome.error };
+          if (options.stopOnError) stopped = true;
+        }
+        while (reported < outcomes.length && outcomes[reported] !== undefined) {
+          options.onResult?.(reported, outcomes[reported]);
+          reported++;
+        }
+      };
+      const pump = () => {
+        while (!exhausted && !stopped && sent - answered < maxInFlight) {
+          const room = Math.min(perDatagram, maxInFlight - (sent - answered));
+          const group: { index: number; cmd: number; attrs: Uint8Array[]; label: IpvsChangeOperation }[] = [];
+          while (group.length < room && !stopped) {
+            const next = source.next();
+            if (next.done) {
+              exhausted = true;
+              break;
+            }
+            const index = sent++;
+            ops[index] = next.value.op;
+            try {
+              group.push({ index, ...changeRequest(next.value), label: next.value.op });
+            } catch (err) {
+              // A value the codec cannot encode (e.g. an over-long name): never sent.
+              answered++;
+              record(index, { status: 'failed', error: err as Error });
+            }
+          }
+          if (group.length) {
+            this.sock.sendChanges(this.family, IPVS_GENL_VERSION, group, (i, err) => {
+              answered++;
+              const { index } = group[i];
+              record(index, err ? { status: 'failed', error: toIpvsError(ops[index], err) } : { status: 'applied' });
+              if (i === group.length - 1) pump();
+            });
+          }
+        }
+        if ((exhausted || stopped) && answered === sent) {
+          resolve({ outcomes, sent, applied: outcomes.filter((o) => o.status === 'applied').length, firstFailure });
+        }
+      };
+      pump();
+    });
   }
 }
 

@@ -102,6 +102,14 @@ export interface GenlMessage {
   payload: Buffer;
 }
 
+/** A request answered by nothing but an acknowledgement (a change to the kernel's tables). */
+export interface ChangeRequest {
+  cmd: number;
+  attrs: Uint8Array[];
+  /** Names the request in a timeout error. */
+  label: string;
+}
+
 export interface RequestOptions {
   dump?: boolean;
   /** Names the request in a timeout error ("add_service", ...). */
@@ -116,6 +124,11 @@ interface Pending {
   interrupted: boolean;
   /** When the request fails for want of an answer (pushed back by every part of a dump). */
   deadline: number;
+  /**
+   * Earlier requests of the same datagram sent without NLM_F_ACK: this request's answer settles
+   * those the kernel did not refuse (see sendChanges).
+   */
+  unacked?: Pending[];
   resolve(replies: GenlMessage[]): void;
   reject(err: Error): void;
 }
@@ -253,6 +266,51 @@ export class GenlSocket {
     });
   }
 
+  /**
+   * Send change requests as ONE datagram, with NLM_F_ACK on the last only. The kernel handles a
+   * datagram's messages in order, answers a message without NLM_F_ACK only when it refuses it, and
+   * queues its answers in order: so the last one's answer means every earlier one was handled,
+   * and any refusal among them has already arrived. One ACK per datagram instead of one per
+   * request is most of the receive work of a bulk change. `done(i, err)` is called once per
+   * request, in order (a refusal is a NetlinkError).
+   */
+  sendChanges(family: number, version: number, reqs: readonly ChangeRequest[], done: (index: number, err?: Error) => void): void {
+    if (reqs.length === 0) return;
+    if (this.closed) {
+      reqs.forEach((_, i) => done(i, new Error('netlink socket closed')));
+      return;
+    }
+    const frames: Uint8Array[] = [];
+    const unacked: Pending[] = [];
+    let last: Pending | undefined;
+    reqs.forEach((r, i) => {
+      const seq = this.nextSeq();
+      const isLast = i === reqs.length - 1;
+      const flags = NLM_F_REQUEST | (isLast ? NLM_F_ACK : 0);
+      frames.push(...formatGenlRequest(family, flags, seq, this.portId, r.cmd, version, r.attrs));
+      const p: Pending = {
+        seq,
+        label: r.label,
+        dump: false,
+        replies: [],
+        interrupted: false,
+        // Only the acknowledged request watches the clock; the others share its fate.
+        deadline: isLast ? this.deadline() : Infinity,
+        resolve: () => done(i),
+        reject: (err) => done(i, err),
+      };
+      if (isLast) {
+        p.unacked = unacked;
+        last = p;
+      } else unacked.push(p);
+      this.track(p);
+    });
+    const lastSeq = last!.seq;
+    this.raw.send(frames, undefined, (err?: Error) => {
+      if (err) this.settle(lastSeq, err);
+    });
+  }
+
   private deadline(): number {
     return this.timeoutMs === Infinity ? Infinity : Date.now() + this.timeoutMs;
   }
@@ -310,6 +368,14 @@ export class GenlSocket {
     const p = this.pending.get(seq);
     if (!p) return;
     this.pending.delete(seq);
+    // The acknowledged request of a datagram answered: the others the kernel did not refuse were
+    // applied, unless no answer came at all (a timeout, a socket error), which they share.
+    const heard = !err || err instanceof NetlinkError;
+    for (const u of p.unacked ?? []) {
+      if (!this.pending.has(u.seq)) continue;
+      const shared = err instanceof NetlinkTimeoutError ? new NetlinkTimeoutError(u.label, err.timeoutMs) : err;
+      this.settle(u.seq, heard ? undefined : shared);
+    }
     if (this.pending.size === 0 && this.referenced && !this.closed) {
       this.raw.unref();
       this.referenced = false;
