@@ -137,7 +137,7 @@ interface Pending {
 export function formatGenlRequest(family: number, flags: number, seq: number, port: number, cmd: number, version: number, attrs: Uint8Array[]): Uint8Array[] {
   let len = NLMSG_HEADER_LENGTH + GENL_HEADER_LENGTH;
   for (const a of attrs) len += a.length;
-  const header = Buffer.alloc(NLMSG_HEADER_LENGTH + GENL_HEADER_LENGTH);
+  const header = Buffer.allocUnsafe(NLMSG_HEADER_LENGTH + GENL_HEADER_LENGTH); // pooled; every byte written
   header.writeUInt32LE(len, 0);
   header.writeUInt16LE(family, 4);
   header.writeUInt16LE(flags, 6);
@@ -145,6 +145,7 @@ export function formatGenlRequest(family: number, flags: number, seq: number, po
   header.writeUInt32LE(port, 12);
   header[16] = cmd;
   header[17] = version;
+  header.writeUInt16LE(0, 18);
   // Attributes are 4-byte padded by encodeAttr, so the message needs no tail padding.
   return [header, ...attrs];
 }
@@ -196,6 +197,9 @@ export class GenlSocket {
   /** Set by every datagram received; lets the timeout check tell a stalled kernel from a busy loop. */
   private heardSinceCheck = false;
   private port: number | undefined;
+  /** A dump is in flight on this socket; those asked for meanwhile wait here, in order. */
+  private dumping = false;
+  private readonly waitingDumps: (() => void)[] = [];
 
   constructor(options: GenlSocketOptions = {}) {
     const timeout = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -238,7 +242,9 @@ export class GenlSocket {
   /**
    * Send one request (NLM_F_REQUEST|NLM_F_ACK, plus NLM_F_DUMP for dumps) and resolve with its
    * replies once the kernel's ACK (or, for dumps, NLMSG_DONE) arrives. Requests may overlap:
-   * each is matched to its answer by sequence number.
+   * each is matched to its answer by sequence number. Dumps are sent one at a time: the kernel
+   * refuses a second dump on a socket (EBUSY) while one is still being read, so a dump asked for
+   * meanwhile waits for the one before it to finish.
    */
   request(family: number, cmd: number, version: number, attrs: Uint8Array[], opts: RequestOptions = {}): Promise<GenlMessage[]> {
     if (!opts.dump) return this.send(family, cmd, version, attrs, opts);
@@ -255,15 +261,56 @@ export class GenlSocket {
 
   private send(family: number, cmd: number, version: number, attrs: Uint8Array[], opts: RequestOptions): Promise<GenlMessage[]> {
     if (this.closed) return Promise.reject(new Error('netlink socket closed'));
+    return new Promise<GenlMessage[]>((resolve, reject) => {
+      const send = () => this.send(family, cmd, version, attrs, opts, resolve, reject);
+      if (!opts.dump) send();
+      else if (this.dumping) this.waitingDumps.push(send);
+      else {
+        this.dumping = true;
+        send();
+      }
+    });
+  }
+
+  private send(family: number, cmd: number, version: number, attrs: Uint8Array[], opts: RequestOptions, resolve: (r: GenlMessage[]) => void, reject: (e: Error) => void): void {
+    if (this.closed) {
+      reject(new Error('netlink socket closed'));
+      if (opts.dump) this.nextDump();
+      return;
+    }
     const seq = this.nextSeq();
     const flags = NLM_F_REQUEST | NLM_F_ACK | (opts.dump ? NLM_F_DUMP : 0);
     const frames = formatGenlRequest(family, flags, seq, this.portId, cmd, version, attrs);
-    return new Promise<GenlMessage[]>((resolve, reject) => {
-      this.track({ seq, label: opts.label ?? `generic-netlink command ${cmd}`, dump: !!opts.dump, replies: [], interrupted: false, deadline: this.deadline(), resolve, reject });
-      this.raw.send(frames, undefined, (err?: Error) => {
-        if (err) this.settle(seq, err);
-      });
+    const dump = !!opts.dump;
+    const done = () => {
+      if (dump) this.nextDump();
+    };
+    this.track({
+      seq,
+      label: opts.label ?? `generic-netlink command ${cmd}`,
+      dump,
+      replies: [],
+      interrupted: false,
+      deadline: this.deadline(),
+      resolve: (r) => {
+        done();
+        resolve(r);
+      },
+      reject: (e) => {
+        done();
+        reject(e);
+      },
     });
+    this.raw.send(frames, undefined, (err?: Error) => {
+      if (err) this.settle(seq, err);
+    });
+  }
+
+  /** The dump in flight finished: send the next one waiting, if any. */
+  private nextDump(): void {
+    const next = this.waitingDumps.shift();
+    if (next) next();
+    else this.dumping = false;
   }
 
   /**
@@ -306,7 +353,9 @@ export class GenlSocket {
       this.track(p);
     });
     const lastSeq = last!.seq;
-    this.raw.send(frames, undefined, (err?: Error) => {
+    // One buffer: sendmsg takes at most 1024 iovecs (UIO_MAXIOV), and a datagram of changes has
+    // dozens of small parts per message.
+    this.raw.send([Buffer.concat(frames)], undefined, (err?: Error) => {
       if (err) this.settle(lastSeq, err);
     });
   }
@@ -416,16 +465,19 @@ export class GenlSocket {
   }
 }
 
+/** Attribute padding by length, shared (never written to). */
+const ZERO_PADS = [Buffer.alloc(0), Buffer.alloc(1), Buffer.alloc(2), Buffer.alloc(3)];
+
 /** One netlink attribute (header, payload, zero padding to 4 bytes). */
 export function encodeAttr(type: number, payload: Uint8Array | Uint8Array[], nested = false): Uint8Array[] {
   const parts = payload instanceof Uint8Array ? [payload] : payload;
   const len = 4 + parts.reduce((n, p) => n + p.length, 0);
   if (len > 0xffff) throw new RangeError(`netlink attribute too long (${len} bytes)`);
-  const header = Buffer.alloc(4);
+  const header = Buffer.allocUnsafe(4); // pooled; both fields written
   header.writeUInt16LE(len, 0);
   header.writeUInt16LE(type | (nested ? 0x8000 : 0), 2);
   const pad = (4 - (len % 4)) % 4;
-  return pad ? [header, ...parts, Buffer.alloc(pad)] : [header, ...parts];
+  return pad ? [header, ...parts, ZERO_PADS[pad]] : [header, ...parts];
 }
 
 /** Walk an attribute stream: yields [type without flag bits, payload]. */

@@ -79,6 +79,23 @@ describe('GenlSocket', () => {
     sock.close();
   });
 
+  it('sends one dump at a time (the kernel refuses a second with EBUSY), other requests meanwhile', async () => {
+    const fake = new FakeNetlink((req) => ({ replies: [Buffer.concat(u32Attr(idOf(req)))] }));
+    const sock = new GenlSocket({ transport: fake });
+    const a = sock.request(FAKE_FAMILY, 1, 1, u32Attr(1), { dump: true });
+    const b = sock.request(FAKE_FAMILY, 1, 1, u32Attr(2), { dump: true });
+    const c = sock.request(FAKE_FAMILY, 1, 1, u32Attr(3));
+    const d = sock.request(FAKE_FAMILY, 1, 1, u32Attr(4), { dump: true });
+    expect(fake.requests.map(idOf)).toEqual([1, 3]);
+    expect((await Promise.all([a, b, c, d])).map(replyIds)).toEqual([[1], [2], [3], [4]]);
+    expect(fake.requests.map(idOf)).toEqual([1, 3, 2, 4]);
+    const e = sock.request(FAKE_FAMILY, 1, 1, u32Attr(5), { dump: true });
+    const f = sock.request(FAKE_FAMILY, 1, 1, u32Attr(6), { dump: true });
+    sock.close();
+    await expect(e).rejects.toThrow('closed');
+    await expect(f).rejects.toThrow('closed');
+  });
+
   it('fails a request the kernel never answers after the timeout, naming it, and goes on', async () => {
     const fake = new FakeNetlink((req) => (idOf(req) === 1 ? 'silent' : echo(req)));
     const sock = new GenlSocket({ transport: fake, timeoutMs: 40 });

@@ -40,11 +40,11 @@ const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i)
 
 describe('pipelined -R', () => {
   it('sends a long input in order, few datagrams, and exits 0', async () => {
-    const r = await restore(addLines(range(1, 2000)));
+    const r = await restore(addLines(range(1, 600)));
     expect(r).toMatchObject({ stderr: '', status: 0 });
-    expect(r.sent).toEqual(range(1, 2000).map((p) => `add ${p}`));
-    expect(r.datagrams).toBeLessThan(200);
-  });
+    expect(r.sent).toEqual(range(1, 600).map((p) => `add ${p}`));
+    expect(r.datagrams).toBeLessThan(60);
+  }, 60_000);
 
   it('prints refusals and popt errors in input order; the status is the last line\'s', async () => {
     const input = addLines([1, 2]) + '-A -t 10.0.0.1:3 --foo\n' + addLines([4, 5, 6]) + '-A -t 10.0.0.1:7 --bar\n' + addLines([8]);
