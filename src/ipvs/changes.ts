@@ -1,7 +1,7 @@
 // Changes to the kernel's IPVS tables as data: one table from change to kernel request, used by
 // the one-at-a-time client methods and by batches alike.
 
-import { packDaemon, packDest, packService, packTimeouts } from './codec';
+import { packDaemon, packService, packServiceAndDest, packTimeouts } from './codec';
 import { IpvsCommand } from './constants';
 import type { Daemon, DestinationConfig, ServiceConfig, TimeoutConfig } from './types';
 
@@ -23,7 +23,7 @@ interface ChangeRequestDef<O extends IpvsChangeOperation> {
 }
 
 const withService = (c: { service: ServiceConfig }) => packService(c.service);
-const withDest = (c: { service: ServiceConfig; dest: DestinationConfig }) => [...packService(c.service), ...packDest(c.dest)];
+const withDest = (c: { service: ServiceConfig; dest: DestinationConfig }) => packServiceAndDest(c.service, c.dest);
 const none = () => [];
 
 /** The kernel request for each change, with attributes in libipvs's order. */

@@ -4,7 +4,7 @@
 // host-order prefix length, fwmark and everything else is host order. The attribute order of each
 // pack function is the order libipvs sends, so captured ipvsadm requests and ours compare equal.
 
-import { encodeAttr, iterAttrs } from '../netlink/genl';
+import { AttrWriter, iterAttrs } from '../netlink/genl';
 import { addressToBytes, bytesToAddress } from '../net/inet';
 import {
   AF_INET,
@@ -19,16 +19,7 @@ import {
 } from './constants';
 import type { Daemon, Destination, DestinationConfig, Info, Service, ServiceConfig, ServiceKey, Stats, TimeoutConfig } from './types';
 
-// ---- scalar encoders / decoders -------------------------------------------------------------
-
-// allocUnsafe takes small buffers from Node's pool (every byte is written at once): one
-// ArrayBuffer per scalar made bulk encoding (thousands of requests) mostly garbage collection.
-const u8 = (v: number) => Buffer.from([v & 0xff]);
-const u16 = (v: number) => { const b = Buffer.allocUnsafe(2); b.writeUInt16LE(v & 0xffff); return b; };
-const be16 = (v: number) => { const b = Buffer.allocUnsafe(2); b.writeUInt16BE(v & 0xffff); return b; };
-const u32 = (v: number) => { const b = Buffer.allocUnsafe(4); b.writeUInt32LE(v >>> 0); return b; };
-const be32 = (v: number) => { const b = Buffer.allocUnsafe(4); b.writeUInt32BE(v >>> 0); return b; };
-const str = (v: string) => Buffer.from(v + '\0', 'latin1');
+// ---- scalar decoders (encoding: AttrWriter) --------------------------------------------------
 
 const readU8 = (b: Buffer) => b.readUInt8(0);
 const readU16 = (b: Buffer) => b.readUInt16LE(0);
@@ -94,42 +85,64 @@ function statsOf(m: Map<number, Buffer>, stats64: number, stats32: number): Stat
 
 // ---- services ------------------------------------------------------------------------------
 
-function packKey(key: ServiceKey): Uint8Array[] {
-  const out = [...encodeAttr(SvcAttr.AF, u16(key.af))];
-  if (key.fwmark) {
-    out.push(...encodeAttr(SvcAttr.FWMARK, u32(key.fwmark)));
-  } else {
-    out.push(
-      ...encodeAttr(SvcAttr.PROTOCOL, u16(key.protocol)),
-      ...encodeAttr(SvcAttr.ADDR, addressToBytes(key.af, key.address)),
-      ...encodeAttr(SvcAttr.PORT, be16(key.port)),
-    );
-  }
-  return out;
+function packKey(w: AttrWriter, key: ServiceKey): void {
+  w.u16(SvcAttr.AF, key.af);
+  if (key.fwmark) w.u32(SvcAttr.FWMARK, key.fwmark);
+  else w.u16(SvcAttr.PROTOCOL, key.protocol).bytes(SvcAttr.ADDR, addressToBytes(key.af, key.address)).be16(SvcAttr.PORT, key.port);
 }
 
 /** The netmask attribute: IPv4 masks travel in network order, IPv6 as a host-order prefix length. */
-const packNetmask = (af: number, netmask: number) => (af === AF_INET6 ? u32(netmask) : be32(netmask));
+const packNetmask = (w: AttrWriter, af: number, netmask: number) => (af === AF_INET6 ? w.u32(SvcAttr.NETMASK, netmask) : w.be32(SvcAttr.NETMASK, netmask));
 const unpackNetmask = (af: number, b: Buffer) => (af === AF_INET6 ? b.readUInt32LE(0) : b.readUInt32BE(0));
+
+function writeService(w: AttrWriter, svc: ServiceConfig): void {
+  w.nest(CmdAttr.SERVICE, () => {
+    packKey(w, svc);
+    w.string(SvcAttr.SCHED_NAME, svc.scheduler);
+    if (svc.peName) w.string(SvcAttr.PE_NAME, svc.peName);
+    const flags = Buffer.allocUnsafe(8);
+    flags.writeUInt32LE(svc.flags >>> 0, 0);
+    flags.writeUInt32LE(0xffffffff, 4); // mask: the kernel replaces every flag bit
+    w.bytes(SvcAttr.FLAGS, flags).u32(SvcAttr.TIMEOUT, svc.timeout);
+    packNetmask(w, svc.af, svc.netmask);
+  });
+}
+
+function writeDest(w: AttrWriter, dest: DestinationConfig): void {
+  w.nest(CmdAttr.DEST, () => {
+    w.u16(DestAttr.ADDR_FAMILY, dest.af)
+      .bytes(DestAttr.ADDR, addressToBytes(dest.af, dest.address))
+      .be16(DestAttr.PORT, dest.port)
+      .u32(DestAttr.FWD_METHOD, dest.fwdMethod)
+      .u32(DestAttr.WEIGHT, dest.weight)
+      .u8(DestAttr.TUN_TYPE, dest.tunType)
+      .be16(DestAttr.TUN_PORT, dest.tunPort)
+      .u16(DestAttr.TUN_FLAGS, dest.tunFlags)
+      .u32(DestAttr.U_THRESH, dest.upperThreshold)
+      .u32(DestAttr.L_THRESH, dest.lowerThreshold);
+  });
+}
 
 /** A complete service nest, as sent for NEW/SET/DEL_SERVICE, ZERO and the dest commands. */
 export function packService(svc: ServiceConfig): Uint8Array[] {
-  const body = [...packKey(svc), ...encodeAttr(SvcAttr.SCHED_NAME, str(svc.scheduler))];
-  if (svc.peName) body.push(...encodeAttr(SvcAttr.PE_NAME, str(svc.peName)));
-  const flags = Buffer.allocUnsafe(8);
-  flags.writeUInt32LE(svc.flags >>> 0, 0);
-  flags.writeUInt32LE(0xffffffff, 4); // mask: the kernel replaces every flag bit
-  body.push(
-    ...encodeAttr(SvcAttr.FLAGS, flags),
-    ...encodeAttr(SvcAttr.TIMEOUT, u32(svc.timeout)),
-    ...encodeAttr(SvcAttr.NETMASK, packNetmask(svc.af, svc.netmask)),
-  );
-  return encodeAttr(CmdAttr.SERVICE, body, true);
+  const w = new AttrWriter();
+  writeService(w, svc);
+  return w.done();
+}
+
+/** The service and dest nests of NEW/SET/DEL_DEST, in one buffer. */
+export function packServiceAndDest(svc: ServiceConfig, dest: DestinationConfig): Uint8Array[] {
+  const w = new AttrWriter();
+  writeService(w, svc);
+  writeDest(w, dest);
+  return w.done();
 }
 
 /** A service nest carrying only the identifying fields (GET_DEST dumps). */
 export function packServiceKey(key: ServiceKey): Uint8Array[] {
-  return encodeAttr(CmdAttr.SERVICE, packKey(key), true);
+  const w = new AttrWriter();
+  w.nest(CmdAttr.SERVICE, () => packKey(w, key));
+  return w.done();
 }
 
 export function unpackService(payload: Buffer): Service {
@@ -157,22 +170,9 @@ export function unpackService(payload: Buffer): Service {
 
 /** A complete dest nest, in libipvs's order (sent whole even for DEL_DEST). */
 export function packDest(dest: DestinationConfig): Uint8Array[] {
-  return encodeAttr(
-    CmdAttr.DEST,
-    [
-      ...encodeAttr(DestAttr.ADDR_FAMILY, u16(dest.af)),
-      ...encodeAttr(DestAttr.ADDR, addressToBytes(dest.af, dest.address)),
-      ...encodeAttr(DestAttr.PORT, be16(dest.port)),
-      ...encodeAttr(DestAttr.FWD_METHOD, u32(dest.fwdMethod)),
-      ...encodeAttr(DestAttr.WEIGHT, u32(dest.weight)),
-      ...encodeAttr(DestAttr.TUN_TYPE, u8(dest.tunType)),
-      ...encodeAttr(DestAttr.TUN_PORT, be16(dest.tunPort)),
-      ...encodeAttr(DestAttr.TUN_FLAGS, u16(dest.tunFlags)),
-      ...encodeAttr(DestAttr.U_THRESH, u32(dest.upperThreshold)),
-      ...encodeAttr(DestAttr.L_THRESH, u32(dest.lowerThreshold)),
-    ],
-    true,
-  );
+  const w = new AttrWriter();
+  writeDest(w, dest);
+  return w.done();
 }
 
 /** @param serviceAf used when the kernel omits the dest's own family (pre-3.18 kernels). */
@@ -203,20 +203,19 @@ export function unpackDest(payload: Buffer, serviceAf: number): Destination {
 
 /** NEW_DAEMON / DEL_DAEMON nest; optional fields only when given, as ipvsadm sends them. */
 export function packDaemon(d: Daemon): Uint8Array[] {
-  const body = [
-    ...encodeAttr(DaemonAttr.STATE, u32(d.state)),
-    ...encodeAttr(DaemonAttr.MCAST_IFN, str(d.mcastIfn)),
-    ...encodeAttr(DaemonAttr.SYNC_ID, u32(d.syncId)),
-  ];
-  if (d.syncMaxlen !== undefined) body.push(...encodeAttr(DaemonAttr.SYNC_MAXLEN, u16(d.syncMaxlen)));
-  if (d.mcastPort !== undefined) body.push(...encodeAttr(DaemonAttr.MCAST_PORT, u16(d.mcastPort)));
-  if (d.mcastTtl !== undefined) body.push(...encodeAttr(DaemonAttr.MCAST_TTL, u8(d.mcastTtl)));
-  if (d.mcastGroup !== undefined) {
-    const v6 = d.mcastGroup.includes(':');
-    const bytes = addressToBytes(v6 ? AF_INET6 : AF_INET, d.mcastGroup);
-    body.push(...encodeAttr(v6 ? DaemonAttr.MCAST_GROUP6 : DaemonAttr.MCAST_GROUP, v6 ? bytes : bytes.subarray(0, 4)));
-  }
-  return encodeAttr(CmdAttr.DAEMON, body, true);
+  const w = new AttrWriter();
+  w.nest(CmdAttr.DAEMON, () => {
+    w.u32(DaemonAttr.STATE, d.state).string(DaemonAttr.MCAST_IFN, d.mcastIfn).u32(DaemonAttr.SYNC_ID, d.syncId);
+    if (d.syncMaxlen !== undefined) w.u16(DaemonAttr.SYNC_MAXLEN, d.syncMaxlen);
+    if (d.mcastPort !== undefined) w.u16(DaemonAttr.MCAST_PORT, d.mcastPort);
+    if (d.mcastTtl !== undefined) w.u8(DaemonAttr.MCAST_TTL, d.mcastTtl);
+    if (d.mcastGroup !== undefined) {
+      const v6 = d.mcastGroup.includes(':');
+      const bytes = addressToBytes(v6 ? AF_INET6 : AF_INET, d.mcastGroup);
+      w.bytes(v6 ? DaemonAttr.MCAST_GROUP6 : DaemonAttr.MCAST_GROUP, v6 ? bytes : bytes.subarray(0, 4));
+    }
+  });
+  return w.done();
 }
 
 export function unpackDaemon(payload: Buffer): Daemon {
@@ -237,11 +236,7 @@ export function unpackDaemon(payload: Buffer): Daemon {
 // ---- timeouts and info -----------------------------------------------------------------------
 
 export function packTimeouts(t: TimeoutConfig): Uint8Array[] {
-  return [
-    ...encodeAttr(CmdAttr.TIMEOUT_TCP, u32(t.tcp)),
-    ...encodeAttr(CmdAttr.TIMEOUT_TCP_FIN, u32(t.tcpFin)),
-    ...encodeAttr(CmdAttr.TIMEOUT_UDP, u32(t.udp)),
-  ];
+  return new AttrWriter().u32(CmdAttr.TIMEOUT_TCP, t.tcp).u32(CmdAttr.TIMEOUT_TCP_FIN, t.tcpFin).u32(CmdAttr.TIMEOUT_UDP, t.udp).done();
 }
 
 export function unpackTimeouts(payload: Buffer): TimeoutConfig {

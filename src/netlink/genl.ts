@@ -465,6 +465,84 @@ export class GenlSocket {
   }
 }
 
+/**
+ * Builds an attribute stream in one buffer: bulk requests (thousands of -R lines) would
+ * otherwise allocate a buffer per header, value and padding. Values are written in host order
+ * unless the method says big-endian; every attribute is zero-padded to 4 bytes.
+ */
+export class AttrWriter {
+  private buf = Buffer.allocUnsafe(256);
+  private off = 0;
+
+  private reserve(n: number): number {
+    const at = this.off;
+    if (at + n > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, at + n));
+      this.buf.copy(bigger, 0, 0, at);
+      this.buf = bigger;
+    }
+    this.off = at + n;
+    return at;
+  }
+
+  /** Header and room for `len` payload bytes (padding zeroed); returns the payload offset. */
+  private attr(type: number, len: number): number {
+    const total = (4 + len + 3) & ~3;
+    if (4 + len > 0xffff) throw new RangeError(`netlink attribute too long (${4 + len} bytes)`);
+    const at = this.reserve(total);
+    this.buf.writeUInt16LE(4 + len, at);
+    this.buf.writeUInt16LE(type, at + 2);
+    if (total > 4 + len) this.buf.fill(0, at + 4 + len, at + total);
+    return at + 4;
+  }
+
+  u8(type: number, v: number): this {
+    this.buf[this.attr(type, 1)] = v & 0xff;
+    return this;
+  }
+  u16(type: number, v: number): this {
+    this.buf.writeUInt16LE(v & 0xffff, this.attr(type, 2));
+    return this;
+  }
+  be16(type: number, v: number): this {
+    this.buf.writeUInt16BE(v & 0xffff, this.attr(type, 2));
+    return this;
+  }
+  u32(type: number, v: number): this {
+    this.buf.writeUInt32LE(v >>> 0, this.attr(type, 4));
+    return this;
+  }
+  be32(type: number, v: number): this {
+    this.buf.writeUInt32BE(v >>> 0, this.attr(type, 4));
+    return this;
+  }
+  bytes(type: number, v: Uint8Array): this {
+    this.buf.set(v, this.attr(type, v.length));
+    return this;
+  }
+  /** A C string: latin1 bytes and a NUL. */
+  string(type: number, v: string): this {
+    const at = this.attr(type, v.length + 1);
+    this.buf.write(v, at, 'latin1');
+    this.buf[at + v.length] = 0;
+    return this;
+  }
+  /** A nested attribute (NLA_F_NESTED) holding what `body` writes. */
+  nest(type: number, body: (w: this) => void): this {
+    const at = this.reserve(4);
+    body(this);
+    const len = this.off - at;
+    if (len > 0xffff) throw new RangeError(`netlink attribute too long (${len} bytes)`);
+    this.buf.writeUInt16LE(len, at);
+    this.buf.writeUInt16LE(type | 0x8000, at + 2);
+    return this;
+  }
+  /** What was written, as the one-element list the request functions take. */
+  done(): Uint8Array[] {
+    return [Buffer.from(this.buf.subarray(0, this.off))];
+  }
+}
+
 /** Attribute padding by length, shared (never written to). */
 const ZERO_PADS = [Buffer.alloc(0), Buffer.alloc(1), Buffer.alloc(2), Buffer.alloc(3)];
 
