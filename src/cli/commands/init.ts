@@ -1,7 +1,6 @@
 // Start-up: ipvs_init opens the socket and asks for the version; without IPVS it tries
 // `modprobe ip_vs` once, as ipvsadm does, and fails with ipvsadm's message and status 2.
 
-import { spawnSync } from 'node:child_process';
 import { IpvsClient, IpvsError, IpvsUnavailableError } from '../../ipvs/client';
 import { CAP_NET_RAW, hasCapability } from '../capabilities';
 import { CliExit } from '../command';
@@ -18,7 +17,8 @@ export interface InitDeps {
 
 export const SYSTEM_INIT: InitDeps = {
   openClient: () => IpvsClient.open(),
-  modprobe: () => spawnSync('/sbin/modprobe', ['--', 'ip_vs'], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' }),
+  // child_process loads only here: it is heavy, and IPVS is usually there.
+  modprobe: () => (require('node:child_process') as typeof import('node:child_process')).spawnSync('/sbin/modprobe', ['--', 'ip_vs'], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' }),
 };
 
 export async function initIpvs(io: CliIO, deps: InitDeps = SYSTEM_INIT): Promise<IpvsClient> {
