@@ -34,7 +34,7 @@ function count(report) {
 }
 
 step('build');
-if (run('npx', ['tsc', '-p', 'tsconfig.json']) !== 0) {
+if (run('npm', ['run', 'build']) !== 0) {
   console.log('tests: 0 passed, 1 failed');
   process.exit(1);
 }
