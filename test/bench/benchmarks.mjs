@@ -1,0 +1,75 @@
+// The benchmark table of `npm run bench`: each row times a baseline (Debian's ipvsadm unless a
+// row says otherwise) against tsipvsadm, best of `runs`, and checks that both produced the same
+// output and kernel state. Add a row by appending an object; the fields are documented on the
+// first one. Everything here runs inside the test guest (see in-guest.mjs for the helpers).
+
+/** -R input of `services` TCP services with `dests` NAT real servers each, as -S -n writes it. */
+export function rules(services, dests) {
+  const lines = [];
+  for (let s = 0; s < services; s++) {
+    const vip = `10.${1 + (s >> 16)}.${(s >> 8) & 255}.${s & 255}:80`;
+    lines.push(`-A -t ${vip} -s wlc`);
+    for (let d = 0; d < dests; d++) lines.push(`-a -t ${vip} -r 10.200.${d >> 8}.${(d & 255) + 1}:80 -m -w 1`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+const restoreRow = (services, dests, runs) => ({
+  name: `restore (\`-R\`) ${services} services × ${dests} real servers`,
+  runs,
+  /** Before every timed run of either tool: here, an empty table. */
+  before: (h) => h.clear(),
+  /** The command line both tools run; `stdin` is a function so the text is built once, lazily. */
+  args: ['-R'],
+  stdin: () => rules(services, dests),
+  /** What must be equal between the baseline and tsipvsadm after their last runs. */
+  compare: ['stdout', 'stderr', 'status', 'state'],
+});
+
+const listRow = (args, services, dests, runs) => ({
+  name: `\`${args.join(' ')}\` ${services} × ${dests}`,
+  runs,
+  /** Once, before the row's runs. */
+  setup: (h) => h.build(rules(services, dests)),
+  args,
+  compare: ['stdout', 'stderr', 'status'],
+});
+
+/** Connections for the -c row: UDP flows from distinct source addresses and ports. */
+export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100_000);
+
+export const benchmarks = [
+  restoreRow(1000, 4, 3),
+  listRow(['-S', '-n'], 1000, 4, 3),
+  listRow(['-L', '-n'], 1000, 4, 3),
+  restoreRow(16000, 1, 2),
+  listRow(['-S', '-n'], 16000, 1, 2),
+  listRow(['-L', '-n'], 16000, 1, 2),
+  {
+    name: `\`-L -n -c\`, ${CONNECTIONS.toLocaleString('en')} connections`,
+    runs: 2,
+    setup: (h) => h.connections(CONNECTIONS),
+    args: ['-L', '-n', '-c'],
+    compare: ['stdout', 'stderr', 'status'],
+    /** Applied to stdout before comparing: the expire countdown moves between the runs. */
+    mask: (h, text) => h.maskExpire(text),
+    /** Also report each tool's peak RSS (one extra run each). */
+    memory: true,
+  },
+  {
+    name: 'one `-L -n`, empty table',
+    runs: 6,
+    setup: (h) => h.clear(),
+    args: ['-L', '-n'],
+    compare: ['stdout', 'stderr', 'status'],
+  },
+  {
+    name: 'start: bare `node -e 0` against one tsipvsadm `-L -n` (empty table)',
+    runs: 6,
+    setup: (h) => h.clear(),
+    /** A baseline other than ipvsadm: label, and its argv. */
+    baseline: { label: 'node -e 0', argv: ['node', '-e', '0'] },
+    args: ['-L', '-n'],
+    compare: [],
+  },
+];
