@@ -24,44 +24,45 @@ const cases: Record<string, DiffCase> = {};
 const add = (name: string, c: DiffCase) => void (cases[name] = c);
 
 // ---- long inputs ----
-add('long: 1200 services x 2 real servers', restore(text(services(1200, 2))));
+add('long: 700 services x 2 real servers', restore(text(services(700, 2))));
 // Every 97th line adds a service again: refusals spread over many datagrams, in order.
-const dups = services(900).flatMap((l, i) => (i % 97 === 96 ? [l, services(1, 0, i - 50)[0]] : [l]));
-add('long: refusals spread through 900 lines', restore(text(dups)));
-add('long: refusal on the last line', restore(text(services(700), services(1, 0, 3))));
-add('long: refusal on the first line', restore(text(services(1, 0, 0), services(700))));
+const dups = services(500).flatMap((l, i) => (i % 97 === 96 ? [l, services(1, 0, i - 50)[0]] : [l]));
+add('long: refusals spread through 500 lines', restore(text(dups)));
+add('long: refusal on the last line', restore(text(services(300), services(1, 0, 3))));
+// The starting state already has the first line's service.
+add('long: refusal on the first line', restore(text(services(300)), ['-A -t 10.3.0.0:80 -s wlc']));
 add('long: every change command', restore(text(
-  services(300, 1),
+  services(150, 1),
   ['-E -t 10.3.0.5:80 -s rr -p 60', '-e -t 10.3.0.6:80 -r 10.200.0.1:80 -m -w 9', '-d -t 10.3.0.7:80 -r 10.200.0.1:80'],
   ['-D -t 10.3.0.8:80', '-Z', '-Z -t 10.3.0.9:80', '--set 100 20 30'],
-  services(300, 1, 300),
+  services(150, 1, 150),
   ['-C'],
-  services(200, 2, 600),
+  services(100, 2, 300),
 )));
 
 // ---- popt errors (fail only their line) ----
-add('popt error first, 500 lines after', restore(text(['-A -t 10.3.200.1:80 --bogus'], services(500))));
-add('popt error in the middle of 600 lines', restore(text(services(300), ['-a -t 10.3.0.1:80 -r 10.200.0.9 -m -w'], services(300, 0, 300))));
-add('popt error on the last line', restore(text(services(500), ['-A --nope'])));
+add('popt error first, 200 lines after', restore(text(['-A -t 10.3.200.1:80 --bogus'], services(200))));
+add('popt error in the middle of 300 lines', restore(text(services(150), ['-a -t 10.3.0.1:80 -r 10.200.0.9 -m -w'], services(150, 0, 150))));
+add('popt error on the last line', restore(text(services(200), ['-A --nope'])));
 add('popt errors and refusals alternating', restore(text(
-  ...Array.from({ length: 40 }, (_, i) => [...services(10, 0, i * 10), `-A -t 10.3.0.${i}:80`, `-L --what${i}`]),
+  ...Array.from({ length: 20 }, (_, i) => [...services(10, 0, i * 10), `-A -t 10.3.0.${i}:80`, `-L --what${i}`]),
 )));
 
 // ---- errors that end -R (validation, nested -R) ----
-add('ending error first', restore(text(['-A -t 10.3.0.1:0'], services(300))));
-add('ending error in the middle', restore(text(services(400), ['-a -t 10.3.0.1:80'], services(400, 0, 400))));
-add('ending error after a refusal in the same run', restore(text(services(200), services(1, 0, 7), ['-A -6 -f 1'], services(200, 0, 200))));
-add('ending error on the last line', restore(text(services(500), ['-A -t 10.3.0.1:80 -s rr -o'])));
-add('nested -R in the middle', restore(text(services(300), ['-R'], services(300, 0, 300))));
+add('ending error first', restore(text(['-A -t 10.3.0.1:0'], services(100))));
+add('ending error in the middle', restore(text(services(150), ['-a -t 10.3.0.1:80'], services(150, 0, 150))));
+add('ending error after a refusal in the same run', restore(text(services(150), services(1, 0, 7), ['-A -6 -f 1'], services(150, 0, 150))));
+add('ending error on the last line', restore(text(services(200), ['-A -t 10.3.0.1:80 -s rr -o'])));
+add('nested -R in the middle', restore(text(services(150), ['-R'], services(150, 0, 150))));
 
 // ---- -h and -v inside the input ----
-add('-h in the middle of 800 lines', restore(text(services(400), ['-h'], services(400, 0, 400))));
-add('-v in the middle after a refusal', restore(text(services(300), services(1, 0, 5), ['-v'], services(300, 0, 300))));
-add('-h first', restore(text(['-h'], services(300))));
+add('-h in the middle of 300 lines', restore(text(services(150), ['-h'], services(150, 0, 150))));
+add('-v in the middle after a refusal', restore(text(services(150), services(1, 0, 5), ['-v'], services(150, 0, 150))));
+add('-h first', restore(text(['-h'], services(100))));
 
 // ---- kernel refusals of several kinds in the middle ----
 add('refusals of several kinds in the middle', restore(text(
-  services(300, 1),
+  services(150, 1),
   [
     '-a -t 10.9.9.9:80 -r 10.200.0.1:80 -m', // Service not defined
     '-d -t 10.3.0.1:80 -r 10.200.0.99:80', // No such destination
@@ -69,17 +70,17 @@ add('refusals of several kinds in the middle', restore(text(
     '-D -t 10.9.9.9:80', // No such service
     '-a -t 10.3.0.2:80 -r 10.200.0.1:80 -m', // Destination already exists
   ],
-  services(300, 1, 300),
+  services(150, 1, 150),
 )));
 
 // ---- listings inside the input see exactly the changes before them ----
 add('listings in the middle of a long input', restore(text(
-  services(250, 1),
+  services(120, 1),
   ['-L -n'],
-  services(250, 1, 250),
+  services(120, 1, 120),
   ['-S -n', '-L -n -t 10.3.0.3:80', '-D -t 10.3.0.3:80', '-L -n -t 10.3.0.3:80'],
-  services(10, 0, 600),
+  services(10, 0, 300),
 )));
-add('listing fails in the middle', restore(text(services(300), ['-L -n -t 10.9.9.9:80'], services(300, 0, 300))));
+add('listing fails in the middle', restore(text(services(150), ['-L -n -t 10.9.9.9:80'], services(150, 0, 150))));
 
 export default cases;
