@@ -24,10 +24,10 @@ const cases: Record<string, DiffCase> = {};
 const add = (name: string, c: DiffCase) => void (cases[name] = c);
 
 // ---- long inputs ----
-add('long: 700 services x 2 real servers', restore(text(services(700, 2))));
+add('long: 500 services x 2 real servers', restore(text(services(500, 2))));
 // Every 97th line adds a service again: refusals spread over many datagrams, in order.
-const dups = services(500).flatMap((l, i) => (i % 97 === 96 ? [l, services(1, 0, i - 50)[0]] : [l]));
-add('long: refusals spread through 500 lines', restore(text(dups)));
+const dups = services(400).flatMap((l, i) => (i % 97 === 96 ? [l, services(1, 0, i - 50)[0]] : [l]));
+add('long: refusals spread through 400 lines', restore(text(dups)));
 add('long: refusal on the last line', restore(text(services(300), services(1, 0, 3))));
 // The starting state already has the first line's service.
 add('long: refusal on the first line', restore(text(services(300)), ['-A -t 10.3.0.0:80 -s wlc']));
