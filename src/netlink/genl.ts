@@ -247,19 +247,6 @@ export class GenlSocket {
    * meanwhile waits for the one before it to finish.
    */
   request(family: number, cmd: number, version: number, attrs: Uint8Array[], opts: RequestOptions = {}): Promise<GenlMessage[]> {
-    if (!opts.dump) return this.send(family, cmd, version, attrs, opts);
-    // The kernel runs one dump per socket at a time: a dump stays open until its last part has
-    // been read, and another dump started meanwhile fails with EBUSY. So dumps wait their turn
-    // (other requests still overlap them).
-    const run = this.dumpTail.then(() => this.send(family, cmd, version, attrs, opts));
-    this.dumpTail = run.catch(() => undefined);
-    return run;
-  }
-
-  /** Settles when the last dump asked for has. */
-  private dumpTail: Promise<unknown> = Promise.resolve();
-
-  private send(family: number, cmd: number, version: number, attrs: Uint8Array[], opts: RequestOptions): Promise<GenlMessage[]> {
     if (this.closed) return Promise.reject(new Error('netlink socket closed'));
     return new Promise<GenlMessage[]>((resolve, reject) => {
       const send = () => this.send(family, cmd, version, attrs, opts, resolve, reject);
