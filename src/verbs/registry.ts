@@ -4,6 +4,7 @@
 // verb runs, which keeps the start-up of ordinary ipvsadm command lines as fast as before.
 
 import type { CliIO } from '../cli/run';
+import { TOP_DETAILS, TOP_OPTIONS, TOP_SUMMARY } from '../cli/top/options';
 import type { IpvsClient } from '../ipvs/client';
 
 /** One option of a verb, in commander's notation. */
@@ -44,6 +45,12 @@ export interface Verb {
   readonly options: readonly VerbOption[];
   /** A longer text shown after the options by `tsipvsadm help VERB`. */
   readonly details?: string;
+  /** The values the first argument takes (offered by shell completion). */
+  readonly argChoices?: readonly string[];
+  /** Internal (`__complete`): not listed by help, not offered by completion. */
+  readonly hidden?: boolean;
+  /** Its arguments go to the handler as they are, options included (no commander parsing). */
+  readonly rawArgs?: boolean;
   /** The handler module, loaded lazily. */
   load(): Promise<VerbHandler>;
 }
@@ -139,6 +146,13 @@ export const VERBS: readonly Verb[] = [
       'server, remote_address, remote_port. Without --listen the text suits node_exporter\'s textfile\n' +
       'collector: tsipvsadm metrics > DIR/ipvs.prom.tmp && mv DIR/ipvs.prom.tmp DIR/ipvs.prom',
     load: async () => (await import('./metrics')).metricsVerb,
+  },
+  {
+    name: 'top',
+    summary: TOP_SUMMARY,
+    options: TOP_OPTIONS,
+    details: TOP_DETAILS,
+    load: async () => (await import('./top')).topVerb,
   },
 ];
 
