@@ -39,8 +39,9 @@ function tryLine(argv0: string, verb: string): string {
 
 /** `tsipvsadm help`: the verb list. */
 function verbListText(argv0: string): string {
-  const width = Math.max(...VERBS.map((v) => v.name.length));
-  const rows = VERBS.map((v) => `  ${v.name.padEnd(width)}  ${v.summary}\n`).join('');
+  const listed = VERBS.filter((v) => !v.hidden);
+  const width = Math.max(...listed.map((v) => v.name.length));
+  const rows = listed.map((v) => `  ${v.name.padEnd(width)}  ${v.summary}\n`).join('');
   return (
     `Usage: ${argv0} VERB [options] [arguments]\n` +
     `       ${argv0} COMMAND [options]     (the ipvsadm command line: ${argv0} -h)\n\n` +
@@ -68,6 +69,7 @@ function buildProgram(Command: typeof CommandType, io: CliIO, argv0: string, run
         outputError: (text, write) => write(text.replace(/^error: /, `${argv0} ${verb.name}: `)),
       })
       .showHelpAfterError(tryLine(argv0, verb.name).trimEnd());
+    if (verb.rawArgs) cmd.allowUnknownOption().allowExcessArguments();
     for (const o of verb.options) {
       const opt = cmd.createOption(o.flags, o.description);
       if (o.choices) opt.choices(o.choices);

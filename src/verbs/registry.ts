@@ -4,6 +4,7 @@
 // verb runs, which keeps the start-up of ordinary ipvsadm command lines as fast as before.
 
 import type { CliIO } from '../cli/run';
+import { COMPLETION_SHELLS, COMPLETION_SUMMARY } from '../cli/completion/shells';
 import { TOP_DETAILS, TOP_OPTIONS, TOP_SUMMARY } from '../cli/top/options';
 import type { IpvsClient } from '../ipvs/client';
 
@@ -153,6 +154,24 @@ export const VERBS: readonly Verb[] = [
     options: TOP_OPTIONS,
     details: TOP_DETAILS,
     load: async () => (await import('./top')).topVerb,
+  },
+  {
+    name: 'completion',
+    summary: COMPLETION_SUMMARY,
+    args: '<shell>',
+    argChoices: COMPLETION_SHELLS,
+    options: [],
+    details: 'Load it with `source <(tsipvsadm completion bash)`; see the README for installing it.\n',
+    load: async () => (await import('./completion')).completionVerb,
+  },
+  {
+    name: '__complete',
+    summary: 'what the completion scripts ask the kernel for',
+    args: '[words...]',
+    options: [],
+    hidden: true,
+    rawArgs: true,
+    load: async () => (await import('./completion')).completeVerb,
   },
 ];
 

@@ -53,8 +53,9 @@ describe('help verb', () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^Usage: tsipvsadm VERB/);
-    for (const v of VERBS) expect(r.stdout).toContain(`  ${v.name}`);
-    for (const v of VERBS) expect(r.stdout).toContain(v.summary);
+    for (const v of VERBS.filter((x) => !x.hidden)) expect(r.stdout).toContain(`  ${v.name}`);
+    for (const v of VERBS.filter((x) => !x.hidden)) expect(r.stdout).toContain(v.summary);
+    expect(r.stdout).not.toContain('__complete');
   });
 
   it("shows one verb's usage and options", async () => {
