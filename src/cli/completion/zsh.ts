@@ -92,11 +92,11 @@ _tsipvsadm_value() {
     services:*)
       [[ " \${_tsipvsadm_existing[$cmd]} " == *" service "* ]] || return
       out=(\${(f)"$($prog __complete services \${spec#services:} 2>/dev/null)"})
-      compadd -Q -- $out ;;
+      compadd -- $out ;;
     servers)
       [[ " \${_tsipvsadm_existing[$cmd]} " == *" server "* && $#svc -gt 0 ]] || return
       out=(\${(f)"$($prog __complete servers $svc $six 2>/dev/null)"})
-      compadd -Q -- $out ;;
+      compadd -- $out ;;
     interfaces)
       out=(/sys/class/net/*(N:t))
       compadd -- $out ;;
