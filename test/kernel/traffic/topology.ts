@@ -26,7 +26,10 @@ export const ROOT = resolve(__dirname, '../../..');
 export const TSIPVSADM_BIN = join(ROOT, 'bin/tsipvsadm');
 export const PEER = join(__dirname, 'peer.mjs');
 export const IPVSADM_BIN = process.env.IPVSADM ?? '/usr/sbin/ipvsadm';
-export const HAVE_PYTHON = existsSync('/usr/bin/python3');
+// Debian's interpreter by path: a python3 found on PATH may be a version manager's shim (pyenv's
+// takes ~20 s to start in the emulated guest, past the servers' READY deadline).
+const PYTHON = '/usr/bin/python3';
+export const HAVE_PYTHON = existsSync(PYTHON);
 
 export interface Outcome {
   stdout: string;
@@ -509,7 +512,7 @@ print('SENT', count, flush=True)
 
 export async function udpFlood(lan: Lan, host: string, port: number, portBase: number, count: number): Promise<void> {
   if (HAVE_PYTHON) {
-    const r = await nsRunAsync(lan.client, ['python3', '-c', FLOOD, lan.clientIp, host, String(port), String(portBase), String(count)]);
+    const r = await nsRunAsync(lan.client, [PYTHON, '-c', FLOOD, lan.clientIp, host, String(port), String(portBase), String(count)]);
     if (r.status !== 0 || !r.stdout.startsWith(`SENT ${count}`)) throw new Error(`flood failed: ${r.stdout}${r.stderr}`);
     return;
   }
@@ -557,13 +560,13 @@ s.close()
 /** SCTP servers in every real server of the LAN (needs python3 and the sctp module). */
 export async function sctpServe(lan: Lan, port: number): Promise<void> {
   spawnSync('modprobe', ['sctp']);
-  const procs = lan.servers.map((ns, i) => lan.spawnIn(ns, ['python3', '-c', SCTP_SERVER, lan.names[i], String(port)]));
+  const procs = lan.servers.map((ns, i) => lan.spawnIn(ns, [PYTHON, '-c', SCTP_SERVER, lan.names[i], String(port)]));
   await Promise.all(procs.map((p) => p.next(/^READY$/, 30_000)));
 }
 
 /** An SCTP association from the client, held open until destroy(); resolves with the answer. */
 export async function sctpHold(lan: Lan, host: string, port: number): Promise<{ localPort: number; answer: string }> {
-  const p = lan.spawnIn(lan.client, ['python3', '-c', SCTP_CLIENT, host, String(port)]);
+  const p = lan.spawnIn(lan.client, [PYTHON, '-c', SCTP_CLIENT, host, String(port)]);
   const local = await p.next(/^LOCAL (\S+) (\d+)$/);
   const answer = await p.next(/^ANSWER (.*)$/);
   return { localPort: Number(local[2]), answer: answer[1] };
