@@ -24,6 +24,8 @@ interface ServiceRecord {
   scheduler?: string;
   schedFlags?: string[];
   persistence?: null | { timeout: number; netmask?: string | number };
+  /** A non-persistent service's mask (-M without -p). */
+  netmask?: string | number;
   pe?: string | null;
   onePacket?: boolean;
   destinations?: DestinationRecord[];
@@ -80,18 +82,23 @@ function serviceOf(rec: ServiceRecord, at: (ReadonlyArray<string | number>), pro
     else if (known.scheduler !== undefined && known.scheduler !== svc.scheduler) fail(['schedFlags', i], `${word} is a flag of the ${known.scheduler} scheduler, not of ${svc.scheduler}`);
     else svc.flags |= known.bit;
   }
+  const readMask = (mask: string | number | undefined, path: ReadonlyArray<string | number>) => {
+    if (typeof mask === 'string') {
+      const n = svc.af === AddressFamily.INET ? inetAton(mask) : null;
+      if (n === null) fail(path, svc.af === AddressFamily.INET ? `${mask} is not a dotted IPv4 mask` : 'an IPv6 service takes a prefix length (1-128), not a dotted mask');
+      else svc.netmask = n;
+    } else if (typeof mask === 'number') {
+      if (svc.af !== AddressFamily.INET6) fail(path, 'an IPv4 service takes a dotted mask (255.255.255.0), not a prefix length');
+      else svc.netmask = mask;
+    }
+  };
   if (rec.persistence) {
     svc.flags |= SvcFlag.PERSISTENT;
     svc.timeout = rec.persistence.timeout;
-    const mask = rec.persistence.netmask;
-    if (typeof mask === 'string') {
-      const n = svc.af === AddressFamily.INET ? inetAton(mask) : null;
-      if (n === null) fail(['persistence', 'netmask'], svc.af === AddressFamily.INET ? `${mask} is not a dotted IPv4 mask` : 'an IPv6 service takes a prefix length (1-128), not a dotted mask');
-      else svc.netmask = n;
-    } else if (typeof mask === 'number') {
-      if (svc.af !== AddressFamily.INET6) fail(['persistence', 'netmask'], 'an IPv4 service takes a dotted mask (255.255.255.0), not a prefix length');
-      else svc.netmask = mask;
-    }
+    readMask(rec.persistence.netmask, ['persistence', 'netmask']);
+    if (rec.netmask !== undefined) fail(['netmask'], 'a persistent service gives its mask as persistence.netmask');
+  } else {
+    readMask(rec.netmask, ['netmask']);
   }
   if (rec.pe) svc.peName = rec.pe;
   if (rec.onePacket) svc.flags |= SvcFlag.ONEPACKET;

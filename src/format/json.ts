@@ -9,7 +9,7 @@
 // - Without -n, `host` and `portName` are added beside `address` and `port`, only where a name
 //   exists; the address and port are always there.
 
-import { AF_INET6, SvcFlag } from '../ipvs/constants';
+import { AF_INET6, NETMASK_V4_FULL, NETMASK_V6_FULL, SvcFlag } from '../ipvs/constants';
 import type { Daemon, Destination, Info, Service, Stats, TimeoutConfig } from '../ipvs/types';
 import type { ServiceState } from '../model/snapshot';
 import { formatDestinationNotation, formatServiceNotation } from '../model/notation';
@@ -104,6 +104,11 @@ export interface ServiceConfigJson extends NamesJson {
   scheduler: string;
   schedFlags: string[];
   persistence: PersistenceJson | null;
+  /**
+   * The mask of a service that is not persistent, only where it is not the full one (ipvsadm's
+   * -M without -p sets it; -S does not show it). A persistent service's mask is in `persistence`.
+   */
+  netmask?: string | number;
   pe: string | null;
   onePacket: boolean;
   destinations: (DestinationConfigJson & NamesJson)[];
@@ -240,9 +245,20 @@ export async function destinationJson(d: Destination, svcProtocol: number, names
   };
 }
 
+/** A mask as -M takes it: a dotted mask for IPv4, a prefix length for IPv6. */
+const netmaskJson = (svc: Service): string | number => (svc.af === AF_INET6 ? svc.netmask : u32ToDotted(svc.netmask >>> 0));
+
 function persistenceJson(svc: Service): PersistenceJson | null {
   if (!(svc.flags & SvcFlag.PERSISTENT)) return null;
-  return { timeout: svc.timeout, netmask: svc.af === AF_INET6 ? svc.netmask : u32ToDotted(svc.netmask >>> 0) };
+  return { timeout: svc.timeout, netmask: netmaskJson(svc) };
+}
+
+/** A non-persistent service's mask, where it is not the full one (else apply would reset it). */
+function loneNetmask(svc: Service): Pick<ServiceConfigJson, 'netmask'> {
+  if (svc.flags & SvcFlag.PERSISTENT) return {};
+  // IPv6: a prefix length; anything from 128 up covers the whole address.
+  const full = svc.af === AF_INET6 ? svc.netmask >>> 0 >= NETMASK_V6_FULL : svc.netmask >>> 0 === NETMASK_V4_FULL;
+  return full ? {} : { netmask: netmaskJson(svc) };
 }
 
 /** The identity part: `fwmark`, or `protocol`, `address`, `port`. */
@@ -261,11 +277,12 @@ export function schedFlagNames(scheduler: string, flags: number): string[] {
   return SCHED_FLAGS.filter((f) => flags & f.bit).map((f) => (Object.prototype.hasOwnProperty.call(f.schedWords, scheduler) ? f.schedWords![scheduler] : f.schedWords!.generic));
 }
 
-function settings(svc: Service): Pick<ServiceConfigJson, 'scheduler' | 'schedFlags' | 'persistence' | 'pe' | 'onePacket'> {
+function settings(svc: Service): Pick<ServiceConfigJson, 'scheduler' | 'schedFlags' | 'persistence' | 'netmask' | 'pe' | 'onePacket'> {
   return {
     scheduler: svc.scheduler,
     schedFlags: schedFlagNames(svc.scheduler, svc.flags),
     persistence: persistenceJson(svc),
+    ...loneNetmask(svc),
     pe: svc.peName || null,
     onePacket: (svc.flags & SvcFlag.ONEPACKET) !== 0,
   };

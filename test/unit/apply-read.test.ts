@@ -254,3 +254,29 @@ describe('checkDesired', () => {
     void planChanges;
   });
 });
+
+describe('export, read back by apply', () => {
+  it('is a no-op: every setting the kernel holds survives the document (a non-persistent mask, a third flag on sh/mh)', async () => {
+    const { exportDocument } = await import('../../src/verbs/export');
+    const { stringify } = await import('yaml');
+    const states = [
+      // ipvsadm -A -t 10.0.0.1:80 -M 255.255.255.0 (no -p): the kernel keeps the mask.
+      { service: service({ address: '10.0.0.1', port: 80, netmask: 0xffffff00 }), dests: [server({ address: '10.1.0.1', port: 80 })] },
+      { service: service({ af: AF_INET6, address: '2001:db8::1', port: 80, netmask: 48 }), dests: [] },
+      { service: service({ address: '10.0.0.2', port: 80, scheduler: 'sh', flags: SvcFlag.SCHED1 | SvcFlag.SCHED2 | SvcFlag.SCHED3 }), dests: [] },
+      { service: service({ fwmark: 3, protocol: 0, scheduler: 'mh', flags: SvcFlag.SCHED3 | SvcFlag.PERSISTENT, timeout: 60, netmask: 0xffff0000 }), dests: [] },
+    ];
+    const snapshot = { services: states.map((e) => ({ ...e.service, destinations: e.dests })), timeouts: { tcp: 900, tcpFin: 120, udp: 300 }, daemons: [] };
+    const doc = await exportDocument(snapshot as never);
+    for (const [text, name] of [[JSON.stringify(doc), 'x.json'], [stringify(doc), 'x.yaml']]) {
+      const desired = await readDesired(text, name);
+      expect(canonical(desired.state)).toEqual(canonical(states));
+      expect(planChanges(states, desired.state, { prune: true }).operations).toEqual([]);
+    }
+  });
+
+  it('refuses a service-level netmask beside persistence', async () => {
+    const doc = { schemaVersion: 1, services: [{ protocol: 'tcp', address: '10.0.0.1', port: 80, persistence: { timeout: 60 }, netmask: '255.255.255.0' }] };
+    expect(await problems(() => readDesired(JSON.stringify(doc), 'n.json'))).toEqual(['n.json:1: $.services[0].netmask: a persistent service gives its mask as persistence.netmask']);
+  });
+});
