@@ -18,11 +18,11 @@ describe('npm pack', () => {
   const own = files.map((f) => f.path).filter((p) => !p.startsWith('node_modules/'));
 
   it('ships the built code, typings, commands, manual page, unit files and documents, nothing else', () => {
-    for (const p of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'bin/tsipvsadm', 'bin/tsipvsadm-rules',
+    for (const p of ['dist/tsipvsadm.js', 'dist/schema/tsipvsadm.schema.json', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'bin/tsipvsadm', 'bin/tsipvsadm-rules',
       'man/tsipvsadm.8', 'systemd/tsipvsadm.service', 'systemd/tsipvsadm.default', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json']) {
       expect(own).toContain(p);
     }
-    const stray = own.filter((p) => !/^(dist\/src\/.*\.(js|d\.ts)|bin\/[^/]+|man\/[^/]+\.8|systemd\/[^/]+|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/.test(p));
+    const stray = own.filter((p) => !/^(dist\/tsipvsadm\.js|dist\/schema\/[^/]+\.json|dist\/src\/.*\.(js|d\.ts)|bin\/[^/]+|man\/[^/]+\.8|systemd\/[^/]+|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/.test(p));
     expect(stray).toEqual([]);
   });
 
@@ -30,7 +30,7 @@ describe('npm pack', () => {
     const built = (dir: string): string[] => readdirSync(join(root, dir), { withFileTypes: true })
       .flatMap((e) => (e.isDirectory() ? built(join(dir, e.name)) : /\.(js|d\.ts)$/.test(e.name) ? [join(dir, e.name)] : []));
     const wanted = built('dist/src').filter((p) => !p.includes('/test/'));
-    expect(own.filter((p) => p.startsWith('dist/')).sort()).toEqual(wanted.sort());
+    expect(own.filter((p) => p.startsWith('dist/src/')).sort()).toEqual(wanted.sort());
   });
 
   it('keeps the commands executable', () => {
