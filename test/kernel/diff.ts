@@ -212,6 +212,16 @@ export interface DiffResult {
 export async function runDiff(c: DiffCase): Promise<DiffResult> {
   await build(c.setup);
   const theirs = ipvsadm(c.args, c.stdin);
+  if (c.kind === 'read' && !touchesDaemons(c)) {
+    // A listing changes nothing: run tsipvsadm right after ipvsadm and read the state after both,
+    // so that no state read lies between the two runs (connection listings show expiry countdowns,
+    // which tick while the state is read).
+    const ours = await tsipvsadm(c.args, c.stdin);
+    const theirState = await kernelState();
+    const ourState = await kernelState();
+    noteDaemons(ourState);
+    return { ipvsadm: { ...theirs, state: theirState }, tsipvsadm: { ...ours, state: ourState } };
+  }
   const theirState = await kernelState();
   noteDaemons(theirState);
   if (c.kind !== 'read') await build(c.setup);
