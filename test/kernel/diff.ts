@@ -209,14 +209,47 @@ export interface DiffResult {
   tsipvsadm: Outcome & { state: string };
 }
 
+/**
+ * Connection listings show each entry's expiry countdown in whole seconds (mm:ss), and tsipvsadm
+ * reads the table a moment after ipvsadm did, so a second may tick between the two reads however
+ * close they are. Where a line differs only in such a countdown, and ours is lower than theirs by
+ * no more than the seconds that passed between the two runs (plus the one a boundary can add),
+ * take theirs: everything else on the line must still match byte for byte.
+ */
+export function alignCountdowns(theirs: string, ours: string, elapsedMs: number): string {
+  const maxTick = Math.ceil(elapsedMs / 1000) + 1;
+  const countdown = /\b(\d{2,}):(\d{2})\b/g;
+  const theirLines = theirs.split('\n');
+  const ourLines = ours.split('\n');
+  if (theirLines.length !== ourLines.length) return ours;
+  return ourLines
+    .map((line, i) => {
+      const their = theirLines[i];
+      if (line === their) return line;
+      const a = [...their.matchAll(countdown)];
+      const b = [...line.matchAll(countdown)];
+      if (a.length !== b.length || their.replace(countdown, '#') !== line.replace(countdown, '#')) return line;
+      const within = a.every((m, k) => {
+        const t = Number(m[1]) * 60 + Number(m[2]);
+        const o = Number(b[k][1]) * 60 + Number(b[k][2]);
+        return o <= t && t - o <= maxTick;
+      });
+      return within ? their : line;
+    })
+    .join('\n');
+}
+
+const listsConnections = (c: DiffCase) => c.args.some((a) => /^-(?!-)\w*c|^--conn/.test(a));
+
 export async function runDiff(c: DiffCase): Promise<DiffResult> {
   await build(c.setup);
+  const started = Date.now();
   const theirs = ipvsadm(c.args, c.stdin);
   if (c.kind === 'read' && !touchesDaemons(c)) {
     // A listing changes nothing: run tsipvsadm right after ipvsadm and read the state after both,
-    // so that no state read lies between the two runs (connection listings show expiry countdowns,
-    // which tick while the state is read).
+    // so that no state read lies between the two runs.
     const ours = await tsipvsadm(c.args, c.stdin);
+    if (listsConnections(c)) ours.stdout = alignCountdowns(theirs.stdout, ours.stdout, Date.now() - started);
     const theirState = await kernelState();
     const ourState = await kernelState();
     noteDaemons(ourState);
@@ -227,6 +260,7 @@ export async function runDiff(c: DiffCase): Promise<DiffResult> {
   if (c.kind !== 'read') await build(c.setup);
   if (touchesDaemons(c)) await sleep(DAEMON_SETTLE_MS);
   const ours = await tsipvsadm(c.args, c.stdin);
+  if (listsConnections(c)) ours.stdout = alignCountdowns(theirs.stdout, ours.stdout, Date.now() - started);
   const ourState = await kernelState();
   noteDaemons(ourState);
   return { ipvsadm: { ...theirs, state: theirState }, tsipvsadm: { ...ours, state: ourState } };
