@@ -122,18 +122,31 @@ export interface ModuleLookup {
   (module: string): boolean | undefined;
 }
 
+/** modules.dep and modules.builtin of the running kernel, read once (null: not readable). */
+let moduleList: string | null | undefined;
+
 /** Looks in /sys/module (loaded), then modules.builtin and modules.dep of the running kernel. */
 export const kernelModuleLookup: ModuleLookup = (module) => {
   if (existsSync(`/sys/module/${module}`)) return true;
-  const dir = `/lib/modules/${release()}`;
-  let listed = '';
-  try {
-    listed = readFileSync(`${dir}/modules.dep`, 'utf8') + readFileSync(`${dir}/modules.builtin`, 'utf8');
-  } catch {
-    return undefined;
+  if (moduleList === undefined) {
+    const dir = `/lib/modules/${release()}`;
+    try {
+      moduleList = readFileSync(`${dir}/modules.dep`, 'utf8') + readFileSync(`${dir}/modules.builtin`, 'utf8');
+    } catch {
+      moduleList = null;
+    }
   }
-  return new RegExp(`/${module}\\.ko`).test(listed);
+  return moduleList === null ? undefined : moduleList.includes(`/${module}.ko`);
 };
+
+/** A look-up that asks `lookup` once per module (a file names the same scheduler thousands of times). */
+function memoized(lookup: ModuleLookup): ModuleLookup {
+  const known = new Map<string, boolean | undefined>();
+  return (module) => {
+    if (!known.has(module)) known.set(module, lookup(module));
+    return known.get(module);
+  };
+}
 
 /** The addresses NEW_DEST refuses (ip_vs_ctl.c: not RTN_UNICAST/RTN_LOCAL, not IPv6 unicast). */
 function badServerAddress(d: Destination): string | undefined {
@@ -169,7 +182,7 @@ export interface CheckOptions {
 /** What the kernel (or the scope) would refuse in a desired state, before anything is sent. */
 export async function checkDesired(desired: Desired, options: CheckOptions): Promise<void> {
   const problems: Problem[] = [];
-  const modules = options.modules ?? kernelModuleLookup;
+  const modules = memoized(options.modules ?? kernelModuleLookup);
   for (const { service: svc, dests } of desired.state) {
     const id = serviceId(svc);
     const where = desired.serviceAt.get(id) ?? id;

@@ -479,7 +479,8 @@ export class AttrWriter {
     const at = this.reserve(total);
     this.buf.writeUInt16LE(4 + len, at);
     this.buf.writeUInt16LE(type, at + 2);
-    if (total > 4 + len) this.buf.fill(0, at + 4 + len, at + total);
+    // At most 3 padding bytes: a loop, as Buffer#fill goes through C++ (a tenth of a bulk apply's time).
+    for (let i = at + 4 + len; i < at + total; i++) this.buf[i] = 0;
     return at + 4;
   }
 
