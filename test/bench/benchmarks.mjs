@@ -35,6 +35,50 @@ const listRow = (args, services, dests, runs) => ({
   compare: ['stdout', 'stderr', 'status'],
 });
 
+/** `rules(services, 1)` with 1 % of the services changed: every 100th gets another scheduler and weight. */
+export function rulesOnePercentChanged(services) {
+  const lines = [];
+  for (let s = 0; s < services; s++) {
+    const vip = `10.${1 + (s >> 16)}.${(s >> 8) & 255}.${s & 255}:80`;
+    const changed = s % 100 === 0;
+    lines.push(`-A -t ${vip} -s ${changed ? 'wrr' : 'wlc'}`);
+    lines.push(`-a -t ${vip} -r 10.200.0.1:80 -m -w ${changed ? 2 : 1}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Issue 9's targets for `apply`, each against the baseline its target names. */
+const applyRows = (services) => [
+  {
+    name: `apply ${services} × 1 onto an empty table, against \`ipvsadm -R\` of the same file (target ≥ 5)`,
+    runs: 2,
+    before: (h) => h.clear(),
+    args: ['-R'],
+    stdin: () => rules(services, 1),
+    /** tsipvsadm's command line when it is not the baseline's (here the file comes on stdin). */
+    ours: { args: ['apply', '-'] },
+    compare: ['state'],
+  },
+  {
+    name: `apply changing 1 % of ${services} × 1, against a full restore (\`ipvsadm -C\` then \`ipvsadm -R\` of the new file; target ≥ 10)`,
+    runs: 2,
+    before: (h) => h.build(rules(services, 1)),
+    baseline: { label: 'ipvsadm -C; ipvsadm -R', argv: ['sh', '-c', '"$0" -C && exec "$0" -R', '/usr/sbin/ipvsadm'], stdin: () => rulesOnePercentChanged(services) },
+    stdin: () => rulesOnePercentChanged(services),
+    ours: { args: ['apply', '-'] },
+    compare: ['state'],
+  },
+  {
+    name: `no-op apply of ${services} × 1, against tsipvsadm's own \`-S -n\` (target ≥ 0.67, i.e. within 1.5×)`,
+    runs: 2,
+    setup: (h) => h.build(rules(services, 1)),
+    baseline: { label: 'tsipvsadm -S -n', argv: ['TSIPVSADM', '-S', '-n'] },
+    stdin: () => rules(services, 1),
+    ours: { args: ['apply', '-'] },
+    compare: ['state'],
+  },
+];
+
 /** Connections for the -c row: UDP flows from distinct source addresses and ports. */
 export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100_000);
 
@@ -45,6 +89,7 @@ export const benchmarks = [
   restoreRow(16000, 1, 2),
   listRow(['-S', '-n'], 16000, 1, 2),
   listRow(['-L', '-n'], 16000, 1, 2),
+  ...applyRows(16000),
   {
     name: `\`-L -n -c\`, ${CONNECTIONS.toLocaleString('en')} connections`,
     runs: 2,

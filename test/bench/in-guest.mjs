@@ -110,9 +110,12 @@ function firstDifference(a, b) {
 function runRow(row) {
   row.setup?.(h);
   const stdin = row.stdin ? row.stdin() : '';
+  // A baseline argv may name tsipvsadm itself (e.g. apply against tsipvsadm's own -S -n).
+  const baselineArgv = row.baseline?.argv.map((a) => (a === 'TSIPVSADM' ? TSIPVSADM : a));
+  const baselineStdin = row.baseline ? (typeof row.baseline.stdin === 'function' ? row.baseline.stdin() : row.baseline.stdin ?? '') : stdin;
   const tools = [
-    { key: 'baseline', argv: row.baseline?.argv ?? [IPVSADM, ...row.args], stdin: row.baseline ? row.baseline.stdin ?? '' : stdin },
-    { key: 'tsipvsadm', argv: [TSIPVSADM, ...row.args], stdin },
+    { key: 'baseline', argv: baselineArgv ?? [IPVSADM, ...row.args], stdin: baselineStdin },
+    { key: 'tsipvsadm', argv: [TSIPVSADM, ...(row.ours?.args ?? row.args)], stdin },
   ];
   const best = { baseline: Infinity, tsipvsadm: Infinity };
   const last = {};
@@ -139,7 +142,7 @@ function runRow(row) {
   if (row.memory) {
     memory = { baseline: peakRss(tools[0].argv, tools[0].stdin), tsipvsadm: peakRss(tools[1].argv, tools[1].stdin) };
   }
-  return { name: row.name, baselineLabel: row.baseline?.label, runs: row.runs, best, problems, memory };
+  return { name: row.name, baselineLabel: row.baseline?.label, runs: row.runs, compared: row.compare.length > 0, best, problems, memory };
 }
 
 const filters = process.argv.slice(2);
@@ -162,8 +165,8 @@ const lines = [
 for (const r of results) {
   const base = r.baselineLabel ? `${s(r.best.baseline)} (\`${r.baselineLabel}\`)` : s(r.best.baseline);
   const ratio = r.best.baseline / r.best.tsipvsadm;
-  const ratioText = r.baselineLabel ? `${ratio.toFixed(2)} (tsipvsadm takes ${(1 / ratio).toFixed(2)}× a bare \`${r.baselineLabel}\`)` : ratio.toFixed(2);
-  const check = r.problems.length ? `**no**: ${r.problems.join('; ')}` : r.baselineLabel ? 'n/a' : 'yes';
+  const ratioText = r.baselineLabel ? `${ratio.toFixed(2)} (tsipvsadm takes ${(1 / ratio).toFixed(2)}× \`${r.baselineLabel}\`)` : ratio.toFixed(2);
+  const check = r.problems.length ? `**no**: ${r.problems.join('; ')}` : r.compared ? 'yes' : 'n/a';
   const mem = r.memory ? ` (peak RSS: ipvsadm ${mib(r.memory.baseline)}, tsipvsadm ${mib(r.memory.tsipvsadm)})` : '';
   lines.push(`| ${r.name}${mem} | ${base} | ${s(r.best.tsipvsadm)} | ${ratioText} | ${check} |`);
 }
