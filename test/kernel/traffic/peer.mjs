@@ -28,6 +28,11 @@
 //       its side down → "ANSWER ...", "SERVER-CLOSED"; our side stays open: IPVS state
 //       FIN_WAIT), "close" (end and exit). Errors print "ERROR code" and exit 1.
 //
+//   node peer.mjs holds HOST PORT FROM,FROM,...
+//       Like `hold`, one TCP connection per FROM address (addresses may repeat), in one process:
+//       "LOCAL i addr port", "ANSWER i name addr", "ERROR i code" (that connection is over; the
+//       others go on). stdin: "ping" exchanges a line on every connection still open.
+//
 //   node peer.mjs probe HOST PORT INTERVAL_MS [TIMEOUT_MS]
 //       A new TCP connection (one line exchanged) every INTERVAL_MS until stdin closes; prints
 //       "OK START END answer" or "FAIL START END code" per attempt (epoch ms: fail-over times).
@@ -210,6 +215,32 @@ async function hold(host, port, from) {
   });
 }
 
+function holds(host, port, froms) {
+  const socks = froms.split(',').map((from, i) => {
+    const sock = net.connect({ host, port: Number(port), localAddress: from });
+    let open = true;
+    sock.on('error', (e) => {
+      if (open) console.log(`ERROR ${i} ${e.code ?? e.message}`);
+      open = false;
+    });
+    sock.on('close', () => {
+      if (open) console.log(`ERROR ${i} CLOSED`);
+      open = false;
+    });
+    lineReader(sock, (line) => console.log(`ANSWER ${i} ${line}`));
+    sock.on('connect', () => {
+      console.log(`LOCAL ${i} ${String(sock.localAddress).replace(/^::ffff:/, '')} ${sock.localPort}`);
+      sock.write('hello\n');
+    });
+    return { sock, isOpen: () => open };
+  });
+  const rl = readline.createInterface({ input: process.stdin });
+  rl.on('line', (cmd) => {
+    if (cmd === 'ping') for (const s of socks) if (s.isOpen()) s.sock.write('ping\n');
+  });
+  rl.on('close', () => process.exit(0));
+}
+
 async function probe(host, port, intervalMs, timeoutMs) {
   let stop = false;
   readline.createInterface({ input: process.stdin }).on('close', () => (stop = true));
@@ -226,8 +257,9 @@ async function probe(host, port, intervalMs, timeoutMs) {
 if (mode === 'serve') await serve(args[0], args.slice(1));
 else if (mode === 'batch') await batch(args[0]);
 else if (mode === 'hold') await hold(args[0], args[1], args[2]);
+else if (mode === 'holds') holds(args[0], args[1], args[2]);
 else if (mode === 'probe') await probe(args[0], args[1], args[2], args[3]);
 else {
-  process.stderr.write('usage: peer.mjs serve NAME ... | batch JOBS_JSON | hold HOST PORT [FROM] | probe HOST PORT INTERVAL_MS [TIMEOUT_MS]\n');
+  process.stderr.write('usage: peer.mjs serve NAME ... | batch JOBS_JSON | hold HOST PORT [FROM] | holds HOST PORT FROM,... | probe HOST PORT INTERVAL_MS [TIMEOUT_MS]\n');
   process.exit(2);
 }
