@@ -4,13 +4,24 @@
 // Builds on the traffic suite's helpers (topology.ts, peer.mjs). Runs only inside the test guest.
 
 import { join, resolve } from 'node:path';
-import { destroyNamespaces, IPVSADM_BIN, LineProc, nsRun, nsSpawn, PEER, sh, type Job, type JobResult } from '../traffic/topology';
-
-/**
- * The companion set-ups run when TSIPVSADM_COMPANIONS=1 (not yet in the default suite: they have
- * not been seen green in CI's guest; see README, "Alongside keepalived...").
- */
-export const COMPANIONS = process.env.TSIPVSADM_COMPANIONS === '1';
+import {
+  agree,
+  agreeConns,
+  destroyNamespaces,
+  expiryBetween,
+  ipvsadm,
+  IPVSADM_BIN,
+  LineProc,
+  maskExpire,
+  nsRun,
+  nsSpawn,
+  type Outcome,
+  PEER,
+  sh,
+  tsipvsadm,
+  type Job,
+  type JobResult,
+} from '../traffic/topology';
 
 export const REPO = resolve(__dirname, '../../..');
 export const EXAMPLES = join(REPO, 'examples');
@@ -33,13 +44,23 @@ export function step(message: string): void {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Poll `probe` until it returns a value that is not false/undefined; throws after `ms`. */
-export async function until<T>(what: string, probe: () => T | false | undefined | Promise<T | false | undefined>, ms = 30_000, every = 200): Promise<T> {
+/**
+ * Poll `probe` until it returns a value that is not false/undefined; throws after `ms`, with
+ * `seen()` (what was there instead) in the message. Deadlines are generous (the guest is slow
+ * and shared); a fast machine leaves at the first poll that succeeds.
+ */
+export async function until<T>(
+  what: string,
+  probe: () => T | false | undefined | Promise<T | false | undefined>,
+  ms = 30_000,
+  every = 200,
+  seen?: () => string,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await probe();
     if (v !== false && v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${seen ? `; instead:\n${seen()}` : ''}`);
     await sleep(every);
   }
 }
@@ -107,6 +128,14 @@ export class Site {
     return new HeldConn(p, local[1], Number(local[2]), answer[1]);
   }
 
+  /** TCP connections held open from one process (peer.mjs `holds`), one per `from` address. */
+  async holds(short: string, host: string, port: number, from: string[]): Promise<HeldSet> {
+    const p = this.spawn(short, ['node', PEER, 'holds', host, String(port), from.join(',')]);
+    const set = new HeldSet(p, from.length);
+    await set.opened();
+    return set;
+  }
+
   /** Run a command in a namespace; throws when it fails. */
   exec(short: string, argv: string[], input = ''): string {
     const r = nsRun(this.ns(short), argv, input);
@@ -147,9 +176,71 @@ export class HeldConn {
   }
 }
 
+/** Held TCP connections in one peer.mjs `holds` process. */
+export class HeldSet {
+  readonly local: { address: string; port: number }[] = [];
+  /** Each connection's first answer ("NAME ADDR"). */
+  readonly first: string[] = [];
+
+  constructor(
+    readonly proc: LineProc,
+    readonly count: number,
+  ) {}
+
+  /** Resolves once every connection is open and answered once; throws if one failed. */
+  async opened(timeoutMs = 30_000): Promise<void> {
+    const answers = await this.collect(timeoutMs, (i, addr, port) => (this.local[i] = { address: addr, port: Number(port) }));
+    const failed = answers.filter((a) => a.startsWith('ERROR'));
+    if (failed.length) throw new Error(`held connections failed: ${failed.join(', ')}\n${this.proc.output.join('\n')}`);
+    this.first.push(...answers);
+  }
+
+  /** The server name of connection i's first answer. */
+  server(i: number): string {
+    return this.first[i].split(' ')[0];
+  }
+
+  /** One more exchange on every connection still open: "NAME ADDR", "ERROR code" or "ERROR TIMEOUT". */
+  async ping(timeoutMs = 10_000): Promise<string[]> {
+    this.proc.write('ping\n');
+    return this.collect(timeoutMs);
+  }
+
+  private dead = new Set<number>();
+
+  private async collect(timeoutMs: number, onLocal?: (i: number, addr: string, port: string) => void): Promise<string[]> {
+    const out: string[] = Array.from({ length: this.count }, (_, i) => (this.dead.has(i) ? 'ERROR CLOSED' : ''));
+    const deadline = Date.now() + timeoutMs;
+    while (out.some((a) => !a)) {
+      let m: RegExpExecArray;
+      try {
+        m = await this.proc.next(/^(LOCAL|ANSWER|ERROR) (\d+) (\S+)(?: (.*))?$/, Math.max(1, deadline - Date.now()));
+      } catch {
+        break;
+      }
+      const i = Number(m[2]);
+      if (m[1] === 'LOCAL') onLocal?.(i, m[3], m[4]);
+      else if (m[1] === 'ANSWER') out[i] ||= `${m[3]} ${m[4] ?? ''}`.trim();
+      else {
+        this.dead.add(i);
+        out[i] ||= `ERROR ${m[3]}`;
+      }
+    }
+    return out.map((a) => a || 'ERROR TIMEOUT');
+  }
+}
+
 /** The rows of /proc/net/ip_vs_conn in a namespace (cheap to poll: no node start). */
 export function procConns(ns: string): string {
   return nsRun(ns, ['cat', '/proc/net/ip_vs_conn']).stdout;
+}
+
+/**
+ * /proc/net/ip_vs_conn_sync in a namespace: the connection table with each entry's origin,
+ * LOCAL (scheduled here) or SYNC (learnt from a sync daemon).
+ */
+export function procConnsOrigin(ns: string): string {
+  return nsRun(ns, ['cat', '/proc/net/ip_vs_conn_sync']).stdout;
 }
 
 const hex4 = (ip: string) => ip.split('.').map((b) => Number(b).toString(16).padStart(2, '0')).join('').toUpperCase();
@@ -163,4 +254,35 @@ export function connKey(proto: 'TCP' | 'UDP', client: string, cport: number, vip
 /** Debian's ipvsadm -S -n in a namespace (the reference; cheap to poll). */
 export function debianSave(ns: string): string {
   return nsRun(ns, [IPVSADM_BIN, '-S', '-n']).stdout;
+}
+
+/**
+ * Several tsipvsadm listings at once in one namespace, each byte for byte against Debian's
+ * ipvsadm (stdout, stderr, status); returns tsipvsadm's stdout of each. ipvsadm lists before and
+ * after tsipvsadm's runs (which go side by side: each is a node start of seconds in the guest).
+ * Where ipvsadm printed the same before and after (connection listings: the same but for the
+ * expire countdown, and tsipvsadm's countdown between the two), tsipvsadm must have printed
+ * exactly that; where the state moved, that listing is compared again on its own with
+ * `agree`/`agreeConns` (traffic/topology.ts).
+ */
+export async function agreeAll(ns: string, listings: string[][]): Promise<string[]> {
+  const conns = (args: string[]) => args.includes('-c') || args.includes('--connection');
+  const same = (args: string[], a: Outcome, b: Outcome) =>
+    a.status === b.status && a.stderr === b.stderr && (conns(args) ? maskExpire(a.stdout) === maskExpire(b.stdout) : a.stdout === b.stdout);
+  const before = listings.map((args) => ipvsadm(ns, args));
+  const ours = await Promise.all(listings.map((args) => tsipvsadm(ns, args)));
+  const after = listings.map((args) => ipvsadm(ns, args));
+  return Promise.all(
+    listings.map(async (args, i) => {
+      const held = same(args, before[i], after[i]) && !(conns(args) && expiryBetween(before[i].stdout, before[i].stdout, after[i].stdout) === 'moved');
+      if (!held) return (conns(args) ? await agreeConns(ns, args) : await agree(ns, args)).ours.stdout;
+      if (!same(args, ours[i], before[i]) || (conns(args) && expiryBetween(before[i].stdout, ours[i].stdout, after[i].stdout))) {
+        throw new Error(
+          `tsipvsadm ${args.join(' ')} differs from ipvsadm:\n--- ipvsadm (status ${before[i].status})\n${before[i].stdout}${before[i].stderr}` +
+            `--- tsipvsadm (status ${ours[i].status})\n${ours[i].stdout}${ours[i].stderr}`,
+        );
+      }
+      return ours[i].stdout;
+    }),
+  );
 }
