@@ -31,8 +31,8 @@ director)
     # the VIP on lo must not be announced on the LAN (the router routes it, it never ARPs for it)
     echo 1 > /proc/sys/net/ipv4/conf/all/arp_ignore
     echo 2 > /proc/sys/net/ipv4/conf/all/arp_announce
-    "$TSIPVSADM" -C
-    "$TSIPVSADM" -R < "$rules"
+    # one run: clear the table (the script can be run again), then the rules
+    { echo -C; cat "$rules"; } | "$TSIPVSADM" -R
     ;;
 sync)
     dev=$1
