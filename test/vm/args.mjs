@@ -15,6 +15,8 @@ options:
   --smp N             guest CPUs (default 2)
   -e, --env NAME[=V]  pass NAME (from the host, or with value V) to the command
   -v, --verbose       show the guest's boot log and setup output on stderr
+  --prepare           only fetch and build what a boot needs (packages, kernel,
+                      initramfs), then exit: lets several guests start at once
   -h, --help          this text
 
 One command argument is taken as a shell command line; several are quoted
@@ -25,7 +27,7 @@ one by one and run as a program with its arguments.
 }
 
 export function parseArgs(argv) {
-  const o = { timeout: 1800, mem: 3072, smp: 2, env: new Map(), command: null };
+  const o = { timeout: 1800, mem: 3072, smp: 2, env: new Map(), command: null, prepare: false };
   let i = 0;
   const num = (name, v) => {
     const n = Number(v);
@@ -56,6 +58,7 @@ export function parseArgs(argv) {
       }
       o.env.set(name, k >= 0 ? spec.slice(k + 1) : process.env[name]);
     } else if (a === '-v' || a === '--verbose') settings.verbose = true;
+    else if (a === '--prepare') o.prepare = true;
     else if (a === '-h' || a === '--help') usage(0);
     else if (a.startsWith('-')) {
       process.stderr.write(`vm: unknown option ${a}\n`);
@@ -63,11 +66,12 @@ export function parseArgs(argv) {
     } else break;
   }
   const rest = argv.slice(i);
+  if (process.env.TSIPVSADM_VM_VERBOSE && process.env.TSIPVSADM_VM_VERBOSE !== '0') settings.verbose = true;
+  if (o.prepare) return o;
   if (rest.length === 0) {
     process.stderr.write('vm: no command given\n');
     usage(2);
   }
   o.command = rest.length === 1 ? rest[0] : rest.map(shq).join(' ');
-  if (process.env.TSIPVSADM_VM_VERBOSE && process.env.TSIPVSADM_VM_VERBOSE !== '0') settings.verbose = true;
   return o;
 }

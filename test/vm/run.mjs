@@ -29,6 +29,7 @@ async function main() {
   const kernel = ensureKernel();
   const missing = [];
   const initramfs = ensureInitramfs(kernel);
+  if (opts.prepare) return 0;
   await takeGuestSlot();
   return boot(opts, kernel, initramfs, missing);
 }
