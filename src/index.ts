@@ -31,7 +31,7 @@ export type {
   TimeoutConfig,
 } from './ipvs/types';
 export { AddressFamily, DaemonState, FwdMethod, Protocol, SvcFlag, TunnelFlags, TunnelType } from './ipvs/constants';
-export { DumpInterruptedError, type NetlinkTransport } from './netlink/genl';
+export { DumpInterruptedError, type GenlReply, type NetlinkTransport } from './netlink/transport';
 
 export {
   DEFAULT_PERSISTENCE_TIMEOUT,

@@ -2,7 +2,8 @@
 // every method is one kernel request (listing everything is one service dump plus one dest dump
 // per service, because the kernel has no combined dump).
 
-import { DumpInterruptedError, GenlSocket, NetlinkError, NetlinkTimeoutError, type NetlinkTransport } from '../netlink/genl';
+import { GenlSocket, NetlinkError, NetlinkTimeoutError, type GenlMessage } from '../netlink/genl';
+import { DumpInterruptedError, type NetlinkTransport } from '../netlink/transport';
 import { constants as osConstants } from 'node:os';
 import {
   packDest,
@@ -180,7 +181,7 @@ export class IpvsClient {
     try {
       return await this.sock.request(this.family, cmd, IPVS_GENL_VERSION, attrs, { dump, label: op });
     } catch (err) {
-      if (opts.acceptInterrupted && err instanceof DumpInterruptedError) return err.partial;
+      if (opts.acceptInterrupted && err instanceof DumpInterruptedError) return err.partial as GenlMessage[];
       throw toIpvsError(op, err);
     }
   }

@@ -8,6 +8,7 @@
 // generic struct codec costs start-up time and per-message allocations for nothing we need.
 
 import { constants as osConstants } from 'node:os';
+import { DumpInterruptedError, type NetlinkTransport } from './transport';
 
 export const NETLINK_GENERIC = 16;
 export const GENL_ID_CTRL = 0x10;
@@ -32,22 +33,7 @@ export const GENL_HEADER_LENGTH = 4;
 /** How long a request may go without any answer from the kernel, unless the client says otherwise. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
-/**
- * What GenlSocket needs from a netlink socket. node-netlink's RawNetlinkSocket satisfies it; host
- * tests implement it with a scripted fake kernel. `send` transmits the buffers as ONE datagram
- * (which may hold several netlink messages) and calls back once it has been handed to the kernel.
- */
-export interface NetlinkTransport {
-  send(data: Uint8Array[], options: undefined, callback: (err?: Error) => void): void;
-  on(event: 'message', listener: (data: Buffer) => void): unknown;
-  on(event: 'error', listener: (err: Error) => void): unknown;
-  /** The netlink port id the kernel knows this socket by. */
-  address(): { port: number };
-  /** Keep the process alive while answers are awaited (and let it end when none are). */
-  ref(): void;
-  unref(): void;
-  close(): void;
-}
+export { DumpInterruptedError, type NetlinkTransport } from './transport';
 
 export interface GenlSocketOptions {
   /** The socket to speak over; a new NETLINK_GENERIC RawNetlinkSocket when absent. */
@@ -71,14 +57,6 @@ export class NetlinkError extends Error {
     const code = errnoNames[errno] ?? `E${errno}`;
     super(`netlink request failed: ${code}`);
     this.code = code;
-  }
-}
-
-/** A dump the kernel marked NLM_F_DUMP_INTR: the table changed while it was read. */
-export class DumpInterruptedError extends Error {
-  override readonly name = 'DumpInterruptedError';
-  constructor(readonly partial: GenlMessage[]) {
-    super('netlink dump was interrupted by a concurrent change; retry');
   }
 }
 
@@ -206,7 +184,7 @@ export class GenlSocket {
     if (!(timeout >= 0)) throw new RangeError(`request timeout must be a non-negative number of milliseconds, not ${timeout}`);
     this.timeoutMs = timeout === 0 ? Infinity : timeout;
     this.raw = options.transport ?? openRawSocket();
-    this.raw.on('message', (data: Buffer) => this.onDatagram(data));
+    this.raw.on('message', (data: Uint8Array) => this.onDatagram(Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength)));
     this.raw.on('error', (err: Error) => this.failAll(err));
     this.raw.unref();
   }

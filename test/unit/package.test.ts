@@ -1,9 +1,10 @@
 // What `npm pack` ships (listed without building: the test run has built dist/ already), and the
 // package.json fields a global install and a consumer's TypeScript build depend on.
 
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(__dirname, '../..');
@@ -73,4 +74,31 @@ describe('public typings', () => {
     const offenders = dts('dist/src').filter((f) => /from ['"]netlink['"]|require\(['"]netlink['"]\)|types="node"/.test(readFileSync(join(root, f), 'utf8')));
     expect(offenders).toEqual([]);
   });
+
+  it('compile, with the README\'s library example, for a strict consumer that has no Node types at all', () => {
+    // The typings as npm installs them (package.json and every .d.ts), no @types/node anywhere
+    // and skipLibCheck off: a Buffer or NodeJS name in a reachable .d.ts fails this build.
+    const app = mkdtempSync(join(tmpdir(), 'tsipvsadm-consumer-'));
+    try {
+      const pkgDir = join(app, 'node_modules/tsipvsadm');
+      const dts = (dir: string): string[] => readdirSync(join(root, dir), { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? dts(join(dir, e.name)) : e.name.endsWith('.d.ts') ? [join(dir, e.name)] : []));
+      for (const f of ['package.json', ...dts('dist/src')]) {
+        mkdirSync(dirname(join(pkgDir, f)), { recursive: true });
+        cpSync(join(root, f), join(pkgDir, f));
+      }
+      const readme = readFileSync(join(root, 'README.md'), 'utf8');
+      writeFileSync(join(app, 'example.ts'), /### As a library\n[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)![1]);
+      writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', type: 'module', private: true }));
+      writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
+        compilerOptions: { strict: true, target: 'esnext', module: 'nodenext', skipLibCheck: false, noEmit: true, types: [] },
+        files: ['example.ts'],
+      }));
+      const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', '.'], { cwd: app, encoding: 'utf8' });
+      expect(tsc.stdout + tsc.stderr).toBe('');
+      expect(tsc.status).toBe(0);
+    } finally {
+      rmSync(app, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
