@@ -97,11 +97,14 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
       await compare({ args: asArgv(argvVector(r, false)), setup: r.pick(states), kind: 'write' });
       if (o.progress && i % 250 === 249) o.progress(`compare argv ${i + 1}/${o.compareArgv} findings ${findings.length} ${elapsed()}`);
     }
+    o.progress?.(`compared ${o.compareArgv} command lines, findings ${findings.length}, ${elapsed()}`);
     for (let i = 0; i < o.compareRestore; i++) {
       const stdin = i % 2 ? rulesToRestore(rulesFile(r)) : restoreInput(r);
       await compare({ args: ['-R'], stdin, setup: r.pick(states), kind: 'write' });
       if (o.progress && i % 250 === 249) o.progress(`compare -R ${i + 1}/${o.compareRestore} findings ${findings.length} ${elapsed()}`);
     }
+
+    o.progress?.(`compared ${o.compareRestore} -R inputs, findings ${findings.length}, ${elapsed()}`);
 
     // 2. robustness, in-process: argv vectors, then -R inputs and rules files
     client = await open();
@@ -140,6 +143,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
       ran.argv++;
       if (o.progress && i % 5000 === 4999) o.progress(`argv ${i + 1}/${o.argv} findings ${findings.length} ${elapsed()}`);
     }
+    o.progress?.(`ran ${o.argv} command lines, findings ${findings.length}, ${elapsed()}`);
     for (let i = 0; i < o.restore; i++) {
       if (i % RESET_EVERY === 0) await reset();
       if (i % 2) {
