@@ -95,6 +95,10 @@ export const VERBS: readonly Verb[] = [
     name: 'help',
     summary: 'list the verbs, or show one verb\'s options',
     args: '[verb]',
+    // The verbs it can show (read when completion is generated: VERBS is complete by then).
+    get argChoices() {
+      return VERBS.filter((v) => !v.hidden).map((v) => v.name);
+    },
     options: [],
     load: async () => (await import('./help')).helpVerb,
   },

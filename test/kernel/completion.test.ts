@@ -65,7 +65,7 @@ describe('__complete reads the kernel', () => {
 });
 
 describe('bash', () => {
-  it('offers the kernel services after -t/-u/-f and the real servers after -r', async () => {
+  it('offers the kernel services after -t/-u/-f (IPv6 ones escaped) and the real servers after -r; the verbs after help', async () => {
     const r = await bashComplete(
       scripts.bash,
       'tsipvsadm',
@@ -75,6 +75,9 @@ describe('bash', () => {
         'tsipvsadm -Z -f ',
         'tsipvsadm -e -t 10.1.0.100:80 -r ',
         'tsipvsadm -A -t 10.1.0.100:80 -s w',
+        'tsipvsadm -E -t [f',
+        'tsipvsadm -E -t \\[fd00:1::',
+        'tsipvsadm help t',
       ],
       inNs,
       env,
@@ -86,6 +89,9 @@ describe('bash', () => {
       ['7', '8'],
       ['10.2.0.11:8080', '10.2.0.12:8080'],
       ['wrr', 'wlc'],
+      ['\\[fd00:1::100\\]:443'], // [ and ] escaped: inserted as typed, never globbed
+      ['100\\]:443'], // bash replaces only the text after the last colon
+      ['top'],
     ]);
   }, 120_000);
 });

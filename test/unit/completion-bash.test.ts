@@ -41,6 +41,7 @@ case "$*" in
   "__complete services fwmark") printf '7\\n' ;;
   "__complete servers --tcp-service 10.1.0.100:80") printf '10.2.0.11:8080\\n10.2.0.12:8080\\n' ;;
   "__complete servers --fwmark-service 7 -6") printf 'fd00:2::11\\n' ;;
+  "__complete servers --tcp-service [fd00:1::100]:80") printf '[fd00:2::11]:80\\n[fd00:2::12]:80\\n' ;;
 esac
 `,
   );
@@ -123,11 +124,11 @@ describe('bash completion: the ipvsadm command line', () => {
 
   it('after -t/-u/-f of -E -D -a -e -d -Z -L: the services in the kernel', async () => {
     for (const cmd of ['-E', '-D', '-a', '-e', '-d', '-Z', '-L']) {
-      expect(await one(`tsipvsadm ${cmd} -t `)).toEqual(['10.1.0.100:80', '10.1.0.100:443', '[fd00:1::100]:80']);
+      expect(await one(`tsipvsadm ${cmd} -t `)).toEqual(['10.1.0.100:80', '10.1.0.100:443', '\\[fd00:1::100\\]:80']);
     }
     expect(await one('tsipvsadm -D -u ')).toEqual(['10.1.0.100:53']);
     expect(await one('tsipvsadm -Z -f ')).toEqual(['7']);
-    expect(await one('tsipvsadm -L --tcp-service ')).toEqual(['10.1.0.100:80', '10.1.0.100:443', '[fd00:1::100]:80']);
+    expect(await one('tsipvsadm -L --tcp-service ')).toEqual(['10.1.0.100:80', '10.1.0.100:443', '\\[fd00:1::100\\]:80']);
     // -A makes a new service: nothing to offer from the kernel
     expect(await one('tsipvsadm -A -t ')).toEqual([]);
   });
@@ -137,6 +138,21 @@ describe('bash completion: the ipvsadm command line', () => {
     expect(await one('tsipvsadm -E -t 10.1.0.100:4')).toEqual(['443']);
     expect(await one('tsipvsadm -L -t [fd00:1::100]:')).toEqual(['80']);
     expect(await one('tsipvsadm -e --tcp-service=10.1.0.100:80 -r 10.2.0.1')).toEqual(['10.2.0.11:8080', '10.2.0.12:8080']);
+  });
+
+  it('IPv6 services: offered with [ and ] escaped (no glob), completed across the colons, read back when escaped or quoted', async () => {
+    expect(await one('tsipvsadm -E -t [')).toEqual(['\\[fd00:1::100\\]:80']);
+    expect(await one('tsipvsadm -E -t \\[fd')).toEqual(['\\[fd00:1::100\\]:80']);
+    expect(await one('tsipvsadm -E -t \\[fd00:1::')).toEqual(['100\\]:80']);
+    expect(await one('tsipvsadm -E -t \\[fd00:1::100\\]:')).toEqual(['80']);
+    expect(await one("tsipvsadm -E -t '[fd00:1::100]:")).toEqual(['80']);
+    expect(await one('tsipvsadm -d -t \\[fd00:1::100\\]:80 -r ')).toEqual(['\\[fd00:2::11\\]:80', '\\[fd00:2::12\\]:80']);
+    expect(await one('tsipvsadm -d -t "[fd00:1::100]:80" -r \\[fd00:2::1')).toEqual(['\\[fd00:2::11\\]:80', '\\[fd00:2::12\\]:80'].map((o) => o.slice('\\[fd00:2::'.length)));
+    expect(await one('tsipvsadm -d -t "[fd00:1::100]:80" -r \\[')).toEqual(['\\[fd00:2::11\\]:80', '\\[fd00:2::12\\]:80']);
+    expect(await one('tsipvsadm -d -t [fd00:1::100]:80 -r [fd00:2::12\\]:')).toEqual(['80']);
+    // What bash inserts is a word the shell gives back unchanged.
+    const r = spawnSync('bash', ['--norc', '-c', 'shopt -s failglob; printf "%s\\n" \\[fd00:1::100\\]:80'], { encoding: 'utf8' });
+    expect(r.stdout).toBe('[fd00:1::100]:80\n');
   });
 
   it("after -r of -e -d: that service's real servers; nothing for -a", async () => {
@@ -155,11 +171,13 @@ describe('bash completion: verbs', () => {
   it("a verb's options, its choices, and its -t from the kernel", async () => {
     expect(await one('tsipvsadm top --')).toEqual(expect.arrayContaining(['--delay', '--sort', '--tcp-service', '--numeric']));
     expect(await one('tsipvsadm top --sort ')).toEqual([...SORT_KEYS]);
-    expect(await one('tsipvsadm top -t ')).toEqual(['10.1.0.100:80', '10.1.0.100:443', '[fd00:1::100]:80']);
+    expect(await one('tsipvsadm top -t ')).toEqual(['10.1.0.100:80', '10.1.0.100:443', '\\[fd00:1::100\\]:80']);
     // top's -d is its delay (a number), not ipvsadm's -d
     expect(await one('tsipvsadm top -d ')).toEqual([]);
     expect(await one('tsipvsadm completion ')).toEqual(['bash', 'zsh', 'fish']);
     expect(await one('tsipvsadm completion z')).toEqual(['zsh']);
+    expect(await one('tsipvsadm help ')).toEqual(completionVerbs.filter((v) => !v.hidden).map((v) => v.name));
+    expect(await one('tsipvsadm help t')).toEqual(['top']);
   });
 });
 

@@ -63,6 +63,25 @@ _tsipvsadm_took() {
   esac
 }
 
+# A word as the shell will pass it (backslashes and quotes removed, nothing expanded), in REPLY.
+_tsipvsadm_dequote() {
+  local in=$1 out= q= c k
+  for (( k = 0; k < \${#in}; k++ )); do
+    c=\${in:k:1}
+    if [[ $q == "'" ]]; then
+      [[ $c == "'" ]] && q= || out+=$c
+    elif [[ $c == '\\' ]]; then
+      (( k++ ))
+      out+=\${in:k:1}
+    elif [[ $c == '"' || ( -z $q && $c == "'" ) ]]; then
+      [[ $q == "$c" ]] && q= || q=$c
+    else
+      out+=$c
+    fi
+  done
+  REPLY=$out
+}
+
 # Lines of output that start with the text typed so far (no glob or word expansion on them).
 _tsipvsadm_lines() {
   local x
@@ -94,7 +113,12 @@ _tsipvsadm() {
   local -a w svc=()
   read -ra w <<< "$line"
   [[ -z $line || $line == *[[:space:]] ]] && w+=('')
-  local n=$(( \${#w[@]} - 1 ))
+  local n=$(( \${#w[@]} - 1 )) k REPLY
+  # The words as the program will get them: an IPv6 service typed as \\[2001:db8::1\\]:80.
+  for (( k = 1; k <= n; k++ )); do
+    _tsipvsadm_dequote "\${w[k]}"
+    w[k]=$REPLY
+  done
   local cur=\${w[n]} ctx= cmd= first=1 pending= six= seen=' ' i=1 j word opt kind long
   COMPREPLY=()
   if (( n > 1 )) && [[ " $_tsipvsadm_verbs " == *" \${w[1]} "* ]]; then
@@ -172,6 +196,9 @@ _tsipvsadm() {
     local pre=\${cur:0:j+1}
     COMPREPLY=("\${COMPREPLY[@]#"$pre"}")
   fi
+  # Inserted as typed words: [ and ] of an IPv6 address escaped, so the shell does not glob them.
+  COMPREPLY=("\${COMPREPLY[@]//\\[/\\\\[}")
+  COMPREPLY=("\${COMPREPLY[@]//\\]/\\\\]}")
   return 0
 }
 
