@@ -65,9 +65,11 @@ async function tarball(): Promise<string> {
 
 describe('the packed tarball, installed globally', () => {
   beforeAll(async () => {
+    const started = Date.now();
     const tgz = await tarball();
     const r = await bash(`npm install -g --offline --no-audit --no-fund --prefix '${prefix}' '${tgz}' 2>&1`, { env: installed });
     if (r.status !== 0) throw new Error(`npm install -g failed:\n${r.stdout}`);
+    console.log(`tooling: ${tgz} installed with npm install -g in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }, 600_000);
 
   it('puts tsipvsadm, tsipvsadm-rules and the manual page where the shell and man find them', async () => {
@@ -85,7 +87,7 @@ describe('the packed tarball, installed globally', () => {
     expect(readdirSync(pkgDir).sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'bin', 'dist', 'man', 'node_modules', 'package.json', 'systemd']);
     // netlink's @types/node@12 stays inside the package, out of a consumer's type roots
     expect(readdirSync(join(prefix, 'lib/node_modules')).filter((f) => !f.startsWith('.'))).toEqual(['tsipvsadm']);
-  }, 120_000);
+  }, 300_000);
 
   it('is a library for require and import; the README example runs from the install', async () => {
     const app = join(work, 'app');
@@ -108,7 +110,7 @@ await import('./example.mjs');
     const r = await bash('node check.mjs', { cwd: app, env: installed });
     expect({ status: r.status, stderr: r.stderr, first: r.stdout.split('\n')[0] }).toEqual({ status: 0, stderr: '', first: 'function function true' });
     expect(state()).toContain('-A -t 10.0.0.1:80 -s rr\n');
-  }, 120_000);
+  }, 300_000);
 
   // ExecStart/ExecStop of systemd/tsipvsadm.service as systemd runs them (the guest has no
   // systemd): words of the Exec line, PATH holding the installed commands, a defaults file of the
@@ -142,7 +144,7 @@ await import('./example.mjs');
     const file = readFileSync(rules, 'latin1');
     expect(file.slice(file.indexOf('\n') + 1)).toBe(saved);
     expect(file).toMatch(/^# saved by tsipvsadm-rules on \S+\n/);
-  }, 120_000);
+  }, 300_000);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -170,7 +172,7 @@ describe('errors end as ipvsadm ends', () => {
     const r = await both(script);
     expect(r.tsipvsadm).toEqual(r.ipvsadm);
     expect(r.tsipvsadm.stderr).toContain('Permission denied (you must be root)');
-  }, 60_000);
+  }, 300_000);
 
   it.each([
     ['a listing to a full device', '"$P" -L -n >/dev/full; echo "status $?"'],
@@ -183,7 +185,7 @@ describe('errors end as ipvsadm ends', () => {
     const r = await both(script, input);
     expect(r.tsipvsadm).toEqual(r.ipvsadm);
     expect(r.tsipvsadm.stdout + r.tsipvsadm.stderr).not.toMatch(/terminate called|Napi::|\n\s+at /);
-  }, 60_000);
+  }, 300_000);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -195,7 +197,7 @@ describe('input bytes, echoed unchanged', () => {
 
   it.each([
     ['an unexpected argument of bytes that are not UTF-8', ['-A', '-t', '10.9.1.1:80', '\xff\xfe'], ''],
-    ['a weight in full-width digits', ['-a', '-t', '10.9.1.1:80', '-r', '10.9.1.2', '-w', '\xef\xbc\x91'], ''],
+    ['an unknown option of bytes that are not UTF-8', ['--\xe9\xff'], ''],
     ['-R: a fwmark in full-width digits, then bytes that are not UTF-8', ['-R'], '-A -f 7\xef\xbc\x91\xef\xbc\x90\n-A -t 10.9.1.1:80 -s \xff\xfe\n'],
   ])('%s, as processes', async (_name, args, input) => {
     resetKernel();
@@ -204,17 +206,17 @@ describe('input bytes, echoed unchanged', () => {
     const ours = { ...(await run(BIN, args, input)), state: state() };
     expect(ours).toEqual(theirs);
     expect(theirs.stderr).toMatch(/[\x80-\xff]/); // the case does echo the bytes
-  }, 60_000);
+  }, 300_000);
 
   it.each([
     ['a fwmark in full-width digits', '-A -f 7\xef\xbc\x91\xef\xbc\x90\n'],
     ['a UTF-8 word', '-A -t 10.9.1.1:80 caf\xc3\xa9\n'],
-    ['bytes that are not UTF-8', '-A -t 10.9.1.1:80 -s \xff\xfe\n-A -t 10.9.1.\xe9:80\n'],
+    ['an unexpected argument of bytes that are not UTF-8', '-A -t 10.9.1.1:80 -s rr \xff\xfe\n'],
   ])('-R: %s, in-process', async (_name, stdin) => {
     const { ipvsadm: theirs, tsipvsadm: ours } = await runDiff({ args: ['-R'], stdin });
     expect(ours).toEqual(theirs);
     expect(theirs.stderr).toMatch(/[\x80-\xff]/);
-  });
+  }, 300_000);
 });
 
 // ---------------------------------------------------------------------------------------------
