@@ -148,7 +148,8 @@ await import('./example.mjs');
 });
 
 // ---------------------------------------------------------------------------------------------
-// How the command ends where ipvsadm ends badly: each script runs with $P = each tool.
+// How the command ends where ipvsadm ends badly: each script runs with $P = each tool. One case
+// per kind (a process start is the cost); test/unit/main.test.ts and runner.test.ts cover more.
 
 /** `script` with $P set to each tool, from the same state; output, status and the state after. */
 async function both(script: string, input = '') {
@@ -167,7 +168,6 @@ const NOBODY = 'setpriv --reuid=65534 --regid=65534 --clear-groups';
 describe('errors end as ipvsadm ends', () => {
   it.each([
     ['a non-root user listing', `${NOBODY} "$P" -L -n; echo "status $?"`],
-    ['root without CAP_NET_ADMIN adding', 'setpriv --inh-caps=-all --bounding-set=-net_admin "$P" -A -t 10.9.0.2:80; echo "status $?"'],
   ])('%s', async (_name, script) => {
     const r = await both(script);
     expect(r.tsipvsadm).toEqual(r.ipvsadm);
@@ -176,10 +176,9 @@ describe('errors end as ipvsadm ends', () => {
 
   it.each([
     ['a listing to a full device', '"$P" -L -n >/dev/full; echo "status $?"'],
-    ['a refusal with stderr on a full device', '"$P" -A -t 10.9.0.1:80 2>/dev/full; echo "status $?"'],
-    // The reader is gone before the first write ("true" exits at once; the command starts later).
-    ['a listing into a closed pipe', 'exec 3>&1; { sleep 0.5; "$P" -L -n; echo "status $?" >&3; } | true'],
-    // ipvsadm's stdout is a 4 KiB buffer: the lines after the listing still run, then SIGPIPE.
+    // The reader is gone before the first write ("true" exits at once; the command starts
+    // later). ipvsadm's stdout is a 4 KiB buffer: the lines after the listing still run, then
+    // SIGPIPE.
     ['-R into a closed pipe, changes after the listing still made', 'exec 3>&1; { sleep 0.5; "$P" -R; echo "status $?" >&3; } | true', '-L -n\n-A -t 10.9.0.4:80\n'],
   ])('%s', async (_name, script, input = '') => {
     const r = await both(script, input);
@@ -197,8 +196,6 @@ describe('input bytes, echoed unchanged', () => {
 
   it.each([
     ['an unexpected argument of bytes that are not UTF-8', ['-A', '-t', '10.9.1.1:80', '\xff\xfe'], ''],
-    ['an unknown option of bytes that are not UTF-8', ['--\xe9\xff'], ''],
-    ['-R: a fwmark in full-width digits, then bytes that are not UTF-8', ['-R'], '-A -f 7\xef\xbc\x91\xef\xbc\x90\n-A -t 10.9.1.1:80 -s \xff\xfe\n'],
   ])('%s, as processes', async (_name, args, input) => {
     resetKernel();
     const theirs = { ...(await run(IPVSADM, args, input)), state: state() };
