@@ -17,7 +17,7 @@
 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ipvsadm, nsRunAsync, TSIPVSADM_BIN, tsipvsadm } from '../traffic/topology';
+import { ipvsadm, nsRunAsync, TSIPVSADM_BIN } from '../traffic/topology';
 import { agreeAll, connKey, EXAMPLES, type NsSpec, procConns, procConnsOrigin, Site, step, until } from './site';
 
 const site = new Site('aa');
@@ -28,6 +28,7 @@ const DIRECTORS = ['d1', 'd2', 'd3'];
 const DIRECTOR_IP: Record<string, string> = { d1: '10.2.0.2', d2: '10.2.0.3', d3: '10.2.0.4' };
 const WEIGHTS: Record<string, number> = { rs1: 3, rs2: 2, rs3: 1 };
 const SCRIPT = join(EXAMPLES, 'active-active.sh');
+const RR_CONTROL = [`-A -u ${VIP}:54 -s rr`, ...[1, 2, 3].map((n) => `-a -u ${VIP}:54 -r 10.2.0.1${n}:54 -g -w ${4 - n}`)].join('\n') + '\n';
 const RULES = join(EXAMPLES, 'active-active.rules');
 
 /** examples/active-active.sh in a namespace, with tsipvsadm as its TSIPVSADM. */
@@ -58,13 +59,6 @@ function schedulers(flows: Flow[], vport: number): string[] {
     if (local.length !== 1) throw new Error(`${f.from}:${f.port} scheduled by ${local.length} directors:\n${DIRECTORS.map((d) => tables[d].join('\n')).join('\n')}`);
     return local[0];
   });
-}
-
-/** UDP flows from fixed source ports; the real server that answered each. */
-async function udpRound(portBase: number, count: number): Promise<string[]> {
-  const [r] = await site.clients('cl', [{ proto: 'udp', host: VIP, port: 53, count, from: [CLIENTS[0]], sourcePortBase: portBase, parallel: 8 }]);
-  expect(r.answers.filter((a) => a.startsWith('ERR'))).toEqual([]);
-  return r.answers.map((a) => a.split(' ')[0]);
 }
 
 const realServer = (n: number): NsSpec => ({
@@ -98,17 +92,21 @@ describe('active-active directors behind ECMP, mh scheduler, sync daemons', () =
       [['cl', 'eth0', 'rt', 'eth0'], ...lanPorts.map((p): [string, string, string, string] => [p, p === 'rt' ? 'eth1' : 'eth0', 'lan', p])],
     );
     await Promise.all([
-      ...['rs1', 'rs2', 'rs3'].map((r) => site.serve(r, r, { tcp: [80], udp: [53] })),
+      ...['rs1', 'rs2', 'rs3'].map((r) => site.serve(r, r, { tcp: [80], udp: [53, 54] })),
       onDirectors(['director', RULES]),
       route(DIRECTORS),
     ]);
+    // The consistent-hashing test's negative control: the same UDP service with rr, beside the
+    // example's (added with the reference ipvsadm: it is not what is under test)
+    for (const d of DIRECTORS) expect(ipvsadm(site.ns(d), ['-R'], RR_CONTROL).status).toBe(0);
     step('topology, real servers, directors and route up');
   }, 300_000);
 
   afterAll(() => site.destroy());
 
   it('every director loaded the same rules; new flows spread over the directors; load follows the weights', async () => {
-    await Promise.all(DIRECTORS.map((d) => agreeAll(site.ns(d), [['-S', '-n']])));
+    const [save] = await agreeAll(site.ns('d1'), [['-S', '-n']]);
+    for (const d of ['d2', 'd3']) expect(ipvsadm(site.ns(d), ['-S', '-n']).stdout, d).toBe(save);
     const N = 150;
     const [r] = await site.clients('cl', [{ proto: 'tcp', host: VIP, port: 80, count: N, from: CLIENTS, parallel: 6 }]);
     expect(r.answers.filter((a) => a.startsWith('ERR'))).toEqual([]);
@@ -125,34 +123,39 @@ describe('active-active directors behind ECMP, mh scheduler, sync daemons', () =
 
   it('a flow moved to another director reaches the same real server (consistent hashing; rr does not)', async () => {
     const COUNT = 30;
-    const movedFlows = async (portBase: number) => {
-      await route(DIRECTORS);
-      const flows: Flow[] = Array.from({ length: COUNT }, (_, i) => ({ from: CLIENTS[0], port: portBase + i }));
-      const first = await udpRound(portBase, COUNT);
-      const before = holders('UDP', flows, 53);
-      // each flow went through exactly one director (no sync daemons yet)
-      before.forEach((h, i) => expect(h, `flow ${flows[i].port}`).toHaveLength(1));
-      await route(['d1', 'd2']); // d3 leaves
-      const second = await udpRound(portBase, COUNT);
-      // a flow that moved is now in two tables: its first director's and the new one's
-      const after = holders('UDP', flows, 53);
-      const moved = flows.map((_, i) => i).filter((i) => after[i].length === 2);
-      after.forEach((h, i) => expect(h, `flow ${flows[i].port}`).toContain(before[i][0]));
-      const kept = moved.filter((i) => first[i] === second[i]);
-      const fromD3 = flows.filter((_, i) => before[i][0] === 'd3').length;
-      return { moved: moved.length, fromD3, kept: kept.length, unmovedSame: flows.every((_, i) => moved.includes(i) || first[i] === second[i]) };
+    // the example's mh service, and the rr control beside it: flows to both in each round
+    const services = [{ name: 'mh', port: 53, base: 40000 }, { name: 'rr (control)', port: 54, base: 41000 }];
+    const flowsOf = (base: number): Flow[] => Array.from({ length: COUNT }, (_, i) => ({ from: CLIENTS[0], port: base + i }));
+    const round = async () => {
+      const results = await site.clients('cl', services.map((v) => ({ proto: 'udp' as const, host: VIP, port: v.port, count: COUNT, from: [CLIENTS[0]], sourcePortBase: v.base, parallel: 8 })));
+      for (const r of results) expect(r.answers.filter((a) => a.startsWith('ERR'))).toEqual([]);
+      return results.map((r) => r.answers.map((a) => a.split(' ')[0]));
     };
-    const mh = await movedFlows(40000);
-    console.log(`mh: ${mh.moved} of ${COUNT} UDP flows moved to another director (${mh.fromD3} of them had d3, which left), ${mh.kept} kept their real server`);
+    const tables = () => services.map((v) => holders('UDP', flowsOf(v.base), v.port));
+    await route(DIRECTORS);
+    const first = await round();
+    const before = tables();
+    // each flow went through exactly one director (no sync daemons yet)
+    before.flat().forEach((h, i) => expect(h, `flow ${i}`).toHaveLength(1));
+    await route(['d1', 'd2']); // d3 leaves
+    const second = await round();
+    // a flow that moved is now in two tables: its first director's and the new one's
+    const after = tables();
+    const outcome = services.map((v, k) => {
+      after[k].forEach((h, i) => expect(h, `${v.name} flow ${i}`).toContain(before[k][i][0]));
+      const moved = after[k].map((_, i) => i).filter((i) => after[k][i].length === 2);
+      const kept = moved.filter((i) => first[k][i] === second[k][i]).length;
+      const fromD3 = before[k].filter((h) => h[0] === 'd3').length;
+      const unmovedSame = first[k].every((a, i) => moved.includes(i) || a === second[k][i]);
+      console.log(`${v.name}: ${moved.length} of ${COUNT} UDP flows moved to another director (${fromD3} of them had d3, which left), ${kept} kept their real server`);
+      return { moved: moved.length, kept, fromD3, unmovedSame };
+    });
+    const [mh, rr] = outcome;
     expect(mh.fromD3).toBeGreaterThan(0);
     expect(mh.moved).toBeGreaterThanOrEqual(mh.fromD3);
     expect(mh.kept).toBe(mh.moved);
     expect(mh.unmovedSame).toBe(true);
-
     // Negative control: a scheduler without consistent hashing
-    await Promise.all(DIRECTORS.map((d) => tsipvsadm(site.ns(d), ['-E', '-u', `${VIP}:53`, '-s', 'rr'])));
-    const rr = await movedFlows(41000);
-    console.log(`rr (control): ${rr.moved} of ${COUNT} UDP flows moved, ${rr.kept} kept their real server`);
     expect(rr.moved).toBeGreaterThan(2);
     expect(rr.kept).toBeLessThan(rr.moved);
   }, 300_000);
