@@ -3,13 +3,18 @@
 // output and kernel state. Add a row by appending an object; the fields are documented on the
 // first one. Everything here runs inside the test guest (see in-guest.mjs for the helpers).
 
-/** -R input of `services` TCP services with `dests` NAT real servers each, as -S -n writes it. */
-export function rules(services, dests) {
+/**
+ * -R input of `services` TCP services with `dests` NAT real servers each, as -S -n writes it. With
+ * `changedEvery` N, every Nth service gets another scheduler and its servers another weight (the
+ * same table with some services changed, for apply).
+ */
+export function rules(services, dests, changedEvery = 0) {
   const lines = [];
   for (let s = 0; s < services; s++) {
     const vip = `10.${1 + (s >> 16)}.${(s >> 8) & 255}.${s & 255}:80`;
-    lines.push(`-A -t ${vip} -s wlc`);
-    for (let d = 0; d < dests; d++) lines.push(`-a -t ${vip} -r 10.200.${d >> 8}.${(d & 255) + 1}:80 -m -w 1`);
+    const changed = changedEvery > 0 && s % changedEvery === 0;
+    lines.push(`-A -t ${vip} -s ${changed ? 'wrr' : 'wlc'}`);
+    for (let d = 0; d < dests; d++) lines.push(`-a -t ${vip} -r 10.200.${d >> 8}.${(d & 255) + 1}:80 -m -w ${changed ? 2 : 1}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -35,18 +40,6 @@ const listRow = (args, services, dests, runs) => ({
   compare: ['stdout', 'stderr', 'status'],
 });
 
-/** `rules(services, 1)` with 1 % of the services changed: every 100th gets another scheduler and weight. */
-export function rulesOnePercentChanged(services) {
-  const lines = [];
-  for (let s = 0; s < services; s++) {
-    const vip = `10.${1 + (s >> 16)}.${(s >> 8) & 255}.${s & 255}:80`;
-    const changed = s % 100 === 0;
-    lines.push(`-A -t ${vip} -s ${changed ? 'wrr' : 'wlc'}`);
-    lines.push(`-a -t ${vip} -r 10.200.0.1:80 -m -w ${changed ? 2 : 1}`);
-  }
-  return lines.join('\n') + '\n';
-}
-
 /** Issue 9's targets for `apply`, each against the baseline its target names. */
 const applyRows = (services) => [
   {
@@ -63,8 +56,8 @@ const applyRows = (services) => [
     name: `apply changing 1 % of ${services} × 1, against a full restore (\`ipvsadm -C\` then \`ipvsadm -R\` of the new file; target ≥ 10)`,
     runs: 2,
     before: (h) => h.build(rules(services, 1)),
-    baseline: { label: 'ipvsadm -C; ipvsadm -R', argv: ['sh', '-c', '"$0" -C && exec "$0" -R', '/usr/sbin/ipvsadm'], stdin: () => rulesOnePercentChanged(services) },
-    stdin: () => rulesOnePercentChanged(services),
+    baseline: { label: 'ipvsadm -C; ipvsadm -R', argv: ['sh', '-c', '"$0" -C && exec "$0" -R', '/usr/sbin/ipvsadm'], stdin: () => rules(services, 1, 100) },
+    stdin: () => rules(services, 1, 100),
     ours: { args: ['apply', '-'] },
     compare: ['state'],
   },
