@@ -457,7 +457,7 @@ export class AttrWriter {
     const at = this.reserve(total);
     this.buf.writeUInt16LE(4 + len, at);
     this.buf.writeUInt16LE(type, at + 2);
-    // At most 3 padding bytes: a loop, as Buffer#fill goes through C++ (a tenth of a bulk apply's time).
+    // At most 3 padding bytes: a loop, as Buffer#fill goes through C++ (about 6 % of a bulk apply's host profile).
     for (let i = at + 4 + len; i < at + total; i++) this.buf[i] = 0;
     return at + 4;
   }
