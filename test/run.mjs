@@ -131,6 +131,11 @@ if (wantKernel) {
     if (r.code !== 0 || !r.found || got.failed || got.passed === 0) ok = false;
   }
   console.log(`kernel: ${c.passed} passed, ${c.failed} failed`);
+  const listed = (key) => results.flatMap((r) => (r.found?.[key] ?? []).map((f) => `  ${r.label ? `[${r.label}] ` : ''}${f.test}\n      ${f.error}`));
+  const failures = listed('failures');
+  const retried = listed('retried');
+  if (failures.length) console.log(`failed kernel tests:\n${failures.join('\n')}`);
+  if (retried.length) console.log(`kernel tests that passed only on their retry (timing under emulation; see README "Tests"):\n${retried.join('\n')}`);
   totals.passed += c.passed;
   totals.failed += c.failed;
 }
