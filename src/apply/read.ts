@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { CliExit } from '../cli/command';
 import { parseCommandLine } from '../cli/parse';
+import { parseCanonicalRule } from '../cli/canonical-rule';
 import { defaultDeps, type ParseDeps } from '../cli/options/state';
 import { tokenizeRestoreLines } from '../cli/restore';
 import { AF_INET, AF_INET6, FwdMethod, TunnelType } from '../ipvs/constants';
@@ -70,14 +71,17 @@ export async function readRules(text: string, name: string, deps: ParseDeps = de
   const byId = new Map<string, ServiceState>();
   for (const { line, tokens } of tokenizeRestoreLines(text)) {
     const where = `${name}:${line}`;
-    let cmd;
-    try {
-      cmd = await parseCommandLine(tokens, 'ipvsadm', deps);
-    } catch (err) {
-      if (!(err instanceof CliExit)) throw err;
-      const said = (err.stderr || err.stdout).trim().split('\n')[0];
-      problems.push({ where, reason: said || `ipvsadm would exit with status ${err.exitCode}` });
-      continue;
+    // Lines as -S -n writes them take the fast path; the rest (and every error) the full parser.
+    let cmd = parseCanonicalRule(tokens);
+    if (!cmd) {
+      try {
+        cmd = await parseCommandLine(tokens, 'ipvsadm', deps);
+      } catch (err) {
+        if (!(err instanceof CliExit)) throw err;
+        const said = (err.stderr || err.stdout).trim().split('\n')[0];
+        problems.push({ where, reason: said || `ipvsadm would exit with status ${err.exitCode}` });
+        continue;
+      }
     }
     if (!ALLOWED_COMMANDS.has(cmd.command)) {
       problems.push({ where, reason: `a state file has only -A (add-service) and -a (add-server) lines, not ${cmd.command}` });
