@@ -76,17 +76,26 @@ export function planChanges(current: IpvsState, desired: IpvsState, options: Pla
   const currentById = new Map<string, ServiceState>();
   for (const entry of current) if (inScope(scope, entry.service)) currentById.set(serviceId(entry.service), entry);
 
+  // Each key is formatted once (a no-op apply of 16,000 services spent its planning time
+  // formatting the same keys again and again).
   const seen = new Set<string>();
+  const wantIds: string[] = [];
+  const wantDestIds: string[][] = [];
   for (const entry of desired) {
     const id = serviceId(entry.service);
     if (seen.has(id)) throw new PlanError(`service ${id} is listed twice`);
     seen.add(id);
     if (!inScope(scope, entry.service)) throw new PlanError(`service ${id} is outside the scope`);
-    const destIds = new Set<string>();
-    for (const d of entry.dests) {
-      if (destIds.has(destId(d))) throw new PlanError(`server ${destId(d)} is listed twice in service ${id}`);
-      destIds.add(destId(d));
+    const destIds = entry.dests.map(destId);
+    if (destIds.length > 1) {
+      const unique = new Set<string>();
+      for (const d of destIds) {
+        if (unique.has(d)) throw new PlanError(`server ${d} is listed twice in service ${id}`);
+        unique.add(d);
+      }
     }
+    wantIds.push(id);
+    wantDestIds.push(destIds);
   }
 
   const adds: Operation[] = [];
@@ -96,35 +105,37 @@ export function planChanges(current: IpvsState, desired: IpvsState, options: Pla
   const serverDeletes: Operation[] = [];
   const serviceDeletes: Operation[] = [];
 
-  for (const want of desired) {
-    const have = currentById.get(serviceId(want.service));
+  desired.forEach((want, i) => {
+    const have = currentById.get(wantIds[i]);
     if (!have) {
       adds.push({ kind: 'add-service', service: want.service });
       for (const dest of want.dests) adds.push({ kind: 'add-server', service: want.service, dest });
-      continue;
+      return;
     }
     const changed = serviceDifferences(want.service, have.service);
     if (changed.length > 0) serviceEdits.push({ kind: 'edit-service', service: want.service, previous: have.service, changed });
 
-    const haveDests = new Map(have.dests.map((d) => [destId(d), d]));
-    const wantIds = new Set(want.dests.map(destId));
-    for (const dest of want.dests) {
-      const old = haveDests.get(destId(dest));
-      if (!old) {
+    const haveIds = have.dests.map(destId);
+    const findHave = indexOfLast(haveIds);
+    const isWanted = contains(wantDestIds[i]);
+    want.dests.forEach((dest, j) => {
+      const at = findHave(wantDestIds[i][j]);
+      if (at < 0) {
         serverAddsAndEdits.push({ kind: 'add-server', service: want.service, dest });
-        continue;
+        return;
       }
+      const old = have.dests[at];
       const destChanged = destDifferences(dest, old);
       if (destChanged.length > 0) {
         serverAddsAndEdits.push({ kind: 'edit-server', service: want.service, dest, previous: old, changed: destChanged });
       }
-    }
-    for (const old of have.dests) {
-      if (wantIds.has(destId(old))) continue;
+    });
+    have.dests.forEach((old, k) => {
+      if (isWanted(haveIds[k])) return;
       toRemove.push({ service: want.service, dest: old });
       serverDeletes.push({ kind: 'delete-server', service: want.service, dest: old });
-    }
-  }
+    });
+  });
 
   if (options.prune) {
     for (const [id, have] of currentById) {
@@ -144,4 +155,20 @@ export function planChanges(current: IpvsState, desired: IpvsState, options: Pla
   }
 
   return { operations: [...adds, ...serviceEdits, ...serverAddsAndEdits, ...drainOps, ...serverDeletes, ...serviceDeletes] };
+}
+
+/** Lists longer than this are looked up through a Map or Set; shorter ones are searched. */
+const SEARCH_LIMIT = 16;
+
+/** The index of a key's last occurrence (as a Map built from the list keeps the last), or -1. */
+function indexOfLast(keys: string[]): (key: string) => number {
+  if (keys.length <= SEARCH_LIMIT) return (key) => keys.lastIndexOf(key);
+  const at = new Map(keys.map((k, i) => [k, i]));
+  return (key) => at.get(key) ?? -1;
+}
+
+function contains(keys: string[]): (key: string) => boolean {
+  if (keys.length <= SEARCH_LIMIT) return (key) => keys.includes(key);
+  const set = new Set(keys);
+  return (key) => set.has(key);
 }

@@ -69,6 +69,7 @@ export async function readRules(text: string, name: string, deps: ParseDeps = de
   const problems: Problem[] = [];
   const desired: Desired = { state: [], serviceAt: new Map(), serverAt: new Map() };
   const byId = new Map<string, ServiceState>();
+  let last: { service?: Service; id: string } = { id: '' };
   for (const { line, tokens } of tokenizeRestoreLines(text)) {
     const where = `${name}:${line}`;
     // Lines as -S -n writes them take the fast path; the rest (and every error) the full parser.
@@ -87,7 +88,9 @@ export async function readRules(text: string, name: string, deps: ParseDeps = de
       problems.push({ where, reason: `a state file has only -A (add-service) and -a (add-server) lines, not ${cmd.command}` });
       continue;
     }
-    const id = serviceId(cmd.service);
+    // A service's -a lines follow its -A line: its key, formatted once, serves them all.
+    const id = sameKeyFields(cmd.service, last.service) ? last.id : serviceId(cmd.service);
+    last = { service: cmd.service, id };
     if (cmd.command === 'add-service') {
       if (byId.has(id)) {
         problems.push({ where, reason: `this service is already defined at ${desired.serviceAt.get(id)}` });
@@ -114,6 +117,11 @@ export async function readRules(text: string, name: string, deps: ParseDeps = de
   }
   if (problems.length) throw new InvalidInput(problems);
   return desired;
+}
+
+/** Whether two services have the fields serviceId is made of in common (so the same id). */
+function sameKeyFields(a: Service, b: Service | undefined): boolean {
+  return b !== undefined && a.fwmark === b.fwmark && a.af === b.af && a.protocol === b.protocol && a.address === b.address && a.port === b.port;
 }
 
 // ---- what the kernel would refuse -----------------------------------------------------------
@@ -188,23 +196,24 @@ export async function checkDesired(desired: Desired, options: CheckOptions): Pro
   const problems: Problem[] = [];
   const modules = memoized(options.modules ?? kernelModuleLookup);
   for (const { service: svc, dests } of desired.state) {
-    const id = serviceId(svc);
-    const where = desired.serviceAt.get(id) ?? id;
+    // The service's key and location only when there is something to report.
+    const id = () => serviceId(svc);
+    const where = () => desired.serviceAt.get(id()) ?? id();
     if (!inScope(options.scope, svc)) {
-      problems.push({ where, reason: `this service is outside --scope ${options.scope.text.join(' --scope ')}` });
+      problems.push({ where: where(), reason: `this service is outside --scope ${options.scope.text.join(' --scope ')}` });
     }
     if (svc.scheduler !== 'none' && modules(`ip_vs_${svc.scheduler}`) === false) {
-      problems.push({ where, reason: `scheduler ${svc.scheduler} is not available in this kernel (no module ip_vs_${svc.scheduler})` });
+      problems.push({ where: where(), reason: `scheduler ${svc.scheduler} is not available in this kernel (no module ip_vs_${svc.scheduler})` });
     }
     if (svc.peName && modules(`ip_vs_pe_${svc.peName}`) === false) {
-      problems.push({ where, reason: `persistence engine ${svc.peName} is not available in this kernel (no module ip_vs_pe_${svc.peName})` });
+      problems.push({ where: where(), reason: `persistence engine ${svc.peName} is not available in this kernel (no module ip_vs_pe_${svc.peName})` });
     }
     if (svc.af === AF_INET6 && (svc.netmask < 1 || svc.netmask > 128)) {
-      problems.push({ where, reason: `an IPv6 netmask is a prefix length from 1 to 128, not ${svc.netmask}` });
+      problems.push({ where: where(), reason: `an IPv6 netmask is a prefix length from 1 to 128, not ${svc.netmask}` });
     }
     for (const d of dests) {
       const reason = serverProblem(svc, d);
-      if (reason) problems.push({ where: desired.serverAt.get(`${id} ${destId(d)}`) ?? `${where} server ${d.address}`, reason });
+      if (reason) problems.push({ where: desired.serverAt.get(`${id()} ${destId(d)}`) ?? `${where()} server ${d.address}`, reason });
     }
   }
   if (problems.length) throw new InvalidInput(desired.locate ? await desired.locate(problems) : problems);
