@@ -63,14 +63,119 @@ async function tarball(): Promise<string> {
   return join(work, readdirSync(work).find((f) => f.endsWith('.tgz'))!);
 }
 
-describe('the packed tarball, installed globally', () => {
+// ---------------------------------------------------------------------------------------------
+// How the command ends where ipvsadm ends badly: each script runs with $P = each tool. One case
+// per kind (a process start is the cost); test/unit/main.test.ts and runner.test.ts cover more.
+
+/** `script` with $P set to each tool, from the same state; output, status and the state after. */
+async function both(script: string, input = '') {
+  const out: Record<string, Run & { state: string }> = {};
+  for (const [name, path] of [['ipvsadm', IPVSADM], ['tsipvsadm', BIN]]) {
+    resetKernel();
+    ipvsadm(['-A', '-t', '10.9.0.1:80']);
+    const r = await bash(script, { input, env: { ...process.env, P: path } });
+    out[name] = { stdout: r.stdout.replaceAll(path, 'PROG'), stderr: r.stderr.replaceAll(path, 'PROG'), status: r.status, state: state() };
+  }
+  return out;
+}
+
+const NOBODY = 'setpriv --reuid=65534 --regid=65534 --clear-groups';
+
+/**
+ * The kinds of ending, run one after another in one script per tool (a process start and a
+ * kernel reset are the cost): each part's stdout and stderr follow a marker line of its own.
+ */
+const ENDINGS: [name: string, script: string][] = [
+  ['a non-root user listing', `${NOBODY} "$P" -L -n </dev/null; echo "status $?"`],
+  ['a listing to a full device', '"$P" -L -n >/dev/full </dev/null; echo "status $?"'],
+  // The reader is gone before the first write ("true" exits at once; the command starts later).
+  // ipvsadm's stdout is a 4 KiB buffer: the lines after the listing still run, then SIGPIPE.
+  // Last: it reads the script's input, and changes the state.
+  ['-R into a closed pipe, changes after the listing still made', 'exec 3>&1; { sleep 0.5; "$P" -R; echo "status $?" >&3; } | true'],
+];
+
+describe('errors end as ipvsadm ends', () => {
+  const part = (text: string, i: number) => text.split(/^=== part \d+\n/m)[i + 1];
+  let r: Awaited<ReturnType<typeof both>>;
   beforeAll(async () => {
-    const started = Date.now();
-    const tgz = await tarball();
-    const r = await bash(`npm install -g --offline --no-audit --no-fund --prefix '${prefix}' '${tgz}' 2>&1`, { env: installed });
-    if (r.status !== 0) throw new Error(`npm install -g failed:\n${r.stdout}`);
-    console.log(`tooling: ${tgz} installed with npm install -g in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  }, 600_000);
+    r = await both(ENDINGS.map(([, script], i) => `echo "=== part ${i}"; echo "=== part ${i}" >&2; ${script}`).join('\n'), '-L -n\n-A -t 10.9.0.4:80\n');
+  }, 300_000);
+
+  it.each(ENDINGS.map(([name], i) => [name, i] as const))('%s', (_name, i) => {
+    const pick = (o: Run) => ({ stdout: part(o.stdout, i), stderr: part(o.stderr, i) });
+    expect(pick(r.tsipvsadm)).toEqual(pick(r.ipvsadm));
+    expect(part(r.tsipvsadm.stdout, i)).toMatch(/status \d+\n/);
+    expect(part(r.tsipvsadm.stdout, i) + part(r.tsipvsadm.stderr, i)).not.toMatch(/terminate called|Napi::|\n\s+at /);
+    if (i === 0) expect(part(r.tsipvsadm.stderr, i)).toContain('Permission denied (you must be root)');
+  });
+
+  it('the whole script: the same output, status and state after it', () => {
+    expect(r.tsipvsadm).toEqual(r.ipvsadm);
+    expect(r.tsipvsadm.state).toContain('-A -t 10.9.0.4:80');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Messages carry the input's bytes unchanged: an argument that is not UTF-8 (Node decodes argv
+// lossily; tsipvsadm reads /proc/self/cmdline) and -R lines holding UTF-8 text or other bytes.
+
+describe('input bytes, echoed unchanged', () => {
+  const run = (path: string, args: string[], input = '') => bash(`exec -a ipvsadm ${path} ${args.map(bashBytes).join(' ')}`, { input });
+
+  it.each([
+    ['an unexpected argument of bytes that are not UTF-8', ['-A', '-t', '10.9.1.1:80', '\xff\xfe'], ''],
+  ])('%s, as processes', async (_name, args, input) => {
+    resetKernel();
+    const theirs = { ...(await run(IPVSADM, args, input)), state: state() };
+    resetKernel();
+    const ours = { ...(await run(BIN, args, input)), state: state() };
+    expect(ours).toEqual(theirs);
+    expect(theirs.stderr).toMatch(/[\x80-\xff]/); // the case does echo the bytes
+  }, 300_000);
+
+  it.each([
+    ['a fwmark in full-width digits', '-A -f 7\xef\xbc\x91\xef\xbc\x90\n'],
+    ['a UTF-8 word', '-A -t 10.9.1.1:80 caf\xc3\xa9\n'],
+    ['an unexpected argument of bytes that are not UTF-8', '-A -t 10.9.1.1:80 -s rr \xff\xfe\n'],
+  ])('-R: %s, in-process', async (_name, stdin) => {
+    const { ipvsadm: theirs, tsipvsadm: ours } = await runDiff({ args: ['-R'], stdin });
+    expect(ours).toEqual(theirs);
+    expect(theirs.stderr).toMatch(/[\x80-\xff]/);
+  }, 300_000);
+});
+
+// ---------------------------------------------------------------------------------------------
+// A fixed-seed slice of the fuzz campaign (test/fuzz/; `npm run fuzz` runs big ones).
+
+describe('fuzz', () => {
+  it('a fixed-seed slice: no uncaught error, stack trace or hang; a sample equals ipvsadm', async () => {
+    const report = await runFuzz({ seed: 20261130, argv: 400, restore: 60, compareArgv: 16, compareRestore: 6, states: 2 });
+    closeClient();
+    for (const f of report.findings) console.log(`FUZZ-FINDING ${JSON.stringify(f)}`);
+    expect(report.ran).toMatchObject({ argv: 400, compared: 22 });
+    expect(report.findings.map((f) => `${f.kind}: ${JSON.stringify(f.args)} ${f.detail.slice(0, 300)}`)).toEqual([]);
+  }, 300_000);
+});
+
+// ---------------------------------------------------------------------------------------------
+// The packed tarball, installed globally (last: see `installing`)
+
+/**
+ * The global install (minutes in the emulated guest, much of it waiting on files) starts when
+ * this file loads and runs while the checks that need no install run; those that do come last
+ * and wait for it.
+ */
+const installing = (async () => {
+  const started = Date.now();
+  const tgz = await tarball();
+  const r = await bash(`npm install -g --offline --no-audit --no-fund --prefix '${prefix}' '${tgz}' 2>&1`, { env: installed });
+  if (r.status !== 0) throw new Error(`npm install -g failed:\n${r.stdout}`);
+  console.log(`tooling: ${tgz} installed with npm install -g in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+})();
+installing.catch(() => undefined); // reported by the tests that wait for it
+
+describe('the packed tarball, installed globally', () => {
+  beforeAll(() => installing, 600_000);
 
   it('puts tsipvsadm, tsipvsadm-rules and the manual page where the shell and man find them', async () => {
     resetKernel();
@@ -144,87 +249,5 @@ await import('./example.mjs');
     const file = readFileSync(rules, 'latin1');
     expect(file.slice(file.indexOf('\n') + 1)).toBe(saved);
     expect(file).toMatch(/^# saved by tsipvsadm-rules on \S+\n/);
-  }, 300_000);
-});
-
-// ---------------------------------------------------------------------------------------------
-// How the command ends where ipvsadm ends badly: each script runs with $P = each tool. One case
-// per kind (a process start is the cost); test/unit/main.test.ts and runner.test.ts cover more.
-
-/** `script` with $P set to each tool, from the same state; output, status and the state after. */
-async function both(script: string, input = '') {
-  const out: Record<string, Run & { state: string }> = {};
-  for (const [name, path] of [['ipvsadm', IPVSADM], ['tsipvsadm', BIN]]) {
-    resetKernel();
-    ipvsadm(['-A', '-t', '10.9.0.1:80']);
-    const r = await bash(script, { input, env: { ...process.env, P: path } });
-    out[name] = { stdout: r.stdout.replaceAll(path, 'PROG'), stderr: r.stderr.replaceAll(path, 'PROG'), status: r.status, state: state() };
-  }
-  return out;
-}
-
-const NOBODY = 'setpriv --reuid=65534 --regid=65534 --clear-groups';
-
-describe('errors end as ipvsadm ends', () => {
-  it.each([
-    ['a non-root user listing', `${NOBODY} "$P" -L -n; echo "status $?"`],
-  ])('%s', async (_name, script) => {
-    const r = await both(script);
-    expect(r.tsipvsadm).toEqual(r.ipvsadm);
-    expect(r.tsipvsadm.stderr).toContain('Permission denied (you must be root)');
-  }, 300_000);
-
-  it.each([
-    ['a listing to a full device', '"$P" -L -n >/dev/full; echo "status $?"'],
-    // The reader is gone before the first write ("true" exits at once; the command starts
-    // later). ipvsadm's stdout is a 4 KiB buffer: the lines after the listing still run, then
-    // SIGPIPE.
-    ['-R into a closed pipe, changes after the listing still made', 'exec 3>&1; { sleep 0.5; "$P" -R; echo "status $?" >&3; } | true', '-L -n\n-A -t 10.9.0.4:80\n'],
-  ])('%s', async (_name, script, input = '') => {
-    const r = await both(script, input);
-    expect(r.tsipvsadm).toEqual(r.ipvsadm);
-    expect(r.tsipvsadm.stdout + r.tsipvsadm.stderr).not.toMatch(/terminate called|Napi::|\n\s+at /);
-  }, 300_000);
-});
-
-// ---------------------------------------------------------------------------------------------
-// Messages carry the input's bytes unchanged: an argument that is not UTF-8 (Node decodes argv
-// lossily; tsipvsadm reads /proc/self/cmdline) and -R lines holding UTF-8 text or other bytes.
-
-describe('input bytes, echoed unchanged', () => {
-  const run = (path: string, args: string[], input = '') => bash(`exec -a ipvsadm ${path} ${args.map(bashBytes).join(' ')}`, { input });
-
-  it.each([
-    ['an unexpected argument of bytes that are not UTF-8', ['-A', '-t', '10.9.1.1:80', '\xff\xfe'], ''],
-  ])('%s, as processes', async (_name, args, input) => {
-    resetKernel();
-    const theirs = { ...(await run(IPVSADM, args, input)), state: state() };
-    resetKernel();
-    const ours = { ...(await run(BIN, args, input)), state: state() };
-    expect(ours).toEqual(theirs);
-    expect(theirs.stderr).toMatch(/[\x80-\xff]/); // the case does echo the bytes
-  }, 300_000);
-
-  it.each([
-    ['a fwmark in full-width digits', '-A -f 7\xef\xbc\x91\xef\xbc\x90\n'],
-    ['a UTF-8 word', '-A -t 10.9.1.1:80 caf\xc3\xa9\n'],
-    ['an unexpected argument of bytes that are not UTF-8', '-A -t 10.9.1.1:80 -s rr \xff\xfe\n'],
-  ])('-R: %s, in-process', async (_name, stdin) => {
-    const { ipvsadm: theirs, tsipvsadm: ours } = await runDiff({ args: ['-R'], stdin });
-    expect(ours).toEqual(theirs);
-    expect(theirs.stderr).toMatch(/[\x80-\xff]/);
-  }, 300_000);
-});
-
-// ---------------------------------------------------------------------------------------------
-// A fixed-seed slice of the fuzz campaign (test/fuzz/; `npm run fuzz` runs big ones).
-
-describe('fuzz', () => {
-  it('a fixed-seed slice: no uncaught error, stack trace or hang; a sample equals ipvsadm', async () => {
-    const report = await runFuzz({ seed: 20261130, argv: 400, restore: 60, compareArgv: 16, compareRestore: 6, states: 2 });
-    closeClient();
-    for (const f of report.findings) console.log(`FUZZ-FINDING ${JSON.stringify(f)}`);
-    expect(report.ran).toMatchObject({ argv: 400, compared: 22 });
-    expect(report.findings.map((f) => `${f.kind}: ${JSON.stringify(f.args)} ${f.detail.slice(0, 300)}`)).toEqual([]);
   }, 300_000);
 });

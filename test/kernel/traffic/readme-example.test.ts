@@ -75,6 +75,7 @@ describe('the README worked example of apply and diff', () => {
     let held: Held | undefined;
     const spare: Held[] = [];
     for (const step of steps) {
+      const started = Date.now();
       let output: string;
       if (/apply --drain/.test(step.command)) {
         // A connection in flight to the server the file removes: hold connections until one is
@@ -97,7 +98,7 @@ describe('the README worked example of apply and diff', () => {
         output = (await nsRunAsync(lan.director, shell(step.command))).stdout;
         expect(output, `$ ${step.command}`).toBe(step.output);
       }
-      console.log(`$ ${step.command}\n${output}`);
+      console.log(`$ ${step.command}   [${((Date.now() - started) / 1000).toFixed(1)} s]\n${output}`);
     }
     // Where the example ends, Debian's ipvsadm lists what the file says.
     const lines = (text: string) => text.trimEnd().split('\n').sort();
