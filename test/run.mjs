@@ -6,7 +6,7 @@
 //   node test/run.mjs              everything
 //   node test/run.mjs --unit       host unit tests only
 //   node test/run.mjs --kernel     kernel suite only (still builds first)
-//   TSIPVSADM_KERNEL_FILTER=parity node test/run.mjs --kernel    one kernel test file
+//   TSIPVSADM_KERNEL_FILTER=parity node test/run.mjs --kernel    some kernel test files (space-separated vitest filters), in one guest
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -118,7 +118,7 @@ if (wantKernel) {
   step('kernel suite (QEMU guests with IPVS)');
   // Fetch and build what a boot needs once, before guests start side by side.
   if (run('node', ['test/vm/run.mjs', '--prepare']) !== 0) ok = false;
-  const shards = process.env.TSIPVSADM_KERNEL_FILTER ? [[process.env.TSIPVSADM_KERNEL_FILTER]] : kernelShards();
+  const shards = process.env.TSIPVSADM_KERNEL_FILTER ? [process.env.TSIPVSADM_KERNEL_FILTER.split(/\s+/).filter(Boolean)] : kernelShards();
   const labels = shards.length > 1 ? shards.map((_, i) => `guest ${i + 1}`) : [''];
   const results = await Promise.all(shards.map((files, i) => runGuest(files, labels[i])));
   const c = { passed: 0, failed: 0 };

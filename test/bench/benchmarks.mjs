@@ -29,6 +29,8 @@ const restoreRow = (services, dests, runs) => ({
   stdin: () => rules(services, dests),
   /** What must be equal between the baseline and tsipvsadm after their last runs. */
   compare: ['stdout', 'stderr', 'status', 'state'],
+  /** Also time floor.c sending the same requests (services, real servers per service). */
+  floor: [services, dests],
 });
 
 const listRow = (args, services, dests, runs) => ({
@@ -51,6 +53,7 @@ const applyRows = (services) => [
     /** tsipvsadm's command line when it is not the baseline's (here the file comes on stdin). */
     ours: { args: ['apply', '-'] },
     compare: ['state'],
+    floor: [services, 1],
   },
   {
     name: `apply changing 1 % of ${services} × 1, against a full restore (\`ipvsadm -C\` then \`ipvsadm -R\` of the new file; target ≥ 10)`,

@@ -43,6 +43,10 @@ for k in range(count):
 print('SENT', count, flush=True)
 `;
 
+// The kernel's floor for a bulk restore: floor.c (built on the host by run.mjs) sends the same
+// requests as a restore row from one socket, 64 in flight, with next to no user-space work.
+const FLOOR_BIN = join(ROOT, '.cache/bench/floor');
+
 const EXPIRE = /^(\S+ )(\d+):(\d\d)( +)(.*)$/;
 
 /** Helpers the rows use to prepare the kernel. */
@@ -138,11 +142,20 @@ function runRow(row) {
     if (a !== b) problems.push(`${what} differs ${typeof a === 'string' ? firstDifference(a, b) : `${a} vs ${b}`}`);
   }
   if (row.compare.includes('status') && last.tsipvsadm.status !== 0) problems.push(`exit status ${last.tsipvsadm.status}`);
+  let floor;
+  if (row.floor && existsSync(FLOOR_BIN)) {
+    // Once, from the state the row's runs start from; it must build the baseline's state.
+    row.before?.(h);
+    const r = timed([FLOOR_BIN, ...row.floor.map(String)]);
+    if (r.status !== 0) problems.push(`floor failed: ${r.stderr}`);
+    else if (last.baseline.state !== undefined && h.state() !== last.baseline.state) problems.push('floor built another state');
+    floor = r.seconds;
+  }
   let memory;
   if (row.memory) {
     memory = { baseline: peakRss(tools[0].argv, tools[0].stdin), tsipvsadm: peakRss(tools[1].argv, tools[1].stdin) };
   }
-  return { name: row.name, baselineLabel: row.baseline?.label, runs: row.runs, compared: row.compare.length > 0, best, problems, memory };
+  return { name: row.name, baselineLabel: row.baseline?.label, runs: row.runs, compared: row.compare.length > 0, best, problems, memory, floor };
 }
 
 const filters = process.argv.slice(2);
@@ -173,4 +186,9 @@ for (const r of results) {
 const loadavg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 console.log(`\nBest of N wall-clock times, one guest run (kernel ${process.env.TSIPVSADM_VM_KERNEL ?? 'unknown'}, node ${process.version}, guest load ${loadavg}, ${((Date.now() - started) / 60000).toFixed(1)} min):\n`);
 console.log(lines.join('\n'));
+const floors = results.filter((r) => r.floor !== undefined);
+if (floors.length) {
+  console.log(`\nThe kernel's floor (test/bench/floor.c: the same requests from one socket, 64 in flight, next to no user-space work; one run):\n`);
+  for (const r of floors) console.log(`- ${r.name}: floor ${s(r.floor)}; ipvsadm ${(r.best.baseline / r.floor).toFixed(2)}× the floor, tsipvsadm ${(r.best.tsipvsadm / r.floor).toFixed(2)}×; best possible ratio ${(r.best.baseline / r.floor).toFixed(2)}`);
+}
 process.exitCode = results.some((r) => r.problems.length) ? 1 : 0;

@@ -19,6 +19,8 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 mkdirSync(join(root, '.cache/bench'), { recursive: true });
 const cc = spawnSync('cc', ['-O2', '-o', join(root, '.cache/bench/flood'), join(root, 'test/bench/flood.c')], { stdio: 'inherit' });
 if (cc.status !== 0) console.error('bench: no C compiler: connections will be made by python, slowly');
+// The kernel's floor for the restore rows (skipped without a compiler).
+spawnSync('cc', ['-O2', '-o', join(root, '.cache/bench/floor'), join(root, 'test/bench/floor.c')], { stdio: 'inherit' });
 console.error(`bench: host load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 const env = process.env.BENCH_CONNECTIONS ? ['-e', `BENCH_CONNECTIONS=${process.env.BENCH_CONNECTIONS}`] : [];
 const r = spawnSync('node', ['test/vm/run.mjs', '--timeout', '5400', ...env, '--', 'node', 'test/bench/in-guest.mjs', ...process.argv.slice(2)], {
