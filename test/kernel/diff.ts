@@ -48,13 +48,15 @@ export function closeClient(): void {
 /**
  * Run Debian's ipvsadm (argv[0] "ipvsadm"). Arguments, input and output are byte strings (one
  * character per byte), as tsipvsadm's CLI text is. Node would pass arguments as UTF-8, so ones
- * holding other bytes go through bash's $'\xHH' quoting.
+ * holding other bytes go through bash's $'\xHH' quoting. bash runs with --norc: its stdin is a
+ * socket (Node's pipes are socket pairs), which makes bash -c source ~/.bashrc as if started by
+ * rshd; the host's .bashrc took 14 to 30 s in the guest and could change ipvsadm's environment.
  */
 export function ipvsadm(args: string[], stdin = ''): Outcome {
   const input = Buffer.from(stdin, 'latin1');
   const r = args.every((a) => /^[\x01-\x7f]*$/.test(a))
     ? spawnSync(IPVSADM, args, { input, encoding: 'latin1', argv0: 'ipvsadm' })
-    : spawnSync('bash', ['-c', `exec -a ipvsadm ${IPVSADM} ${args.map(bashBytes).join(' ')}`], { input, encoding: 'latin1' });
+    : spawnSync('bash', ['--norc', '-c', `exec -a ipvsadm ${IPVSADM} ${args.map(bashBytes).join(' ')}`], { input, encoding: 'latin1' });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? 128 + (r.signal === 'SIGSEGV' ? 11 : 0) };
 }
 
@@ -82,17 +84,30 @@ export async function tsipvsadm(args: string[], stdin = ''): Promise<Outcome> {
  * a time, interrupted dumps read again), from a source that keeps each reply's bytes.
  */
 export async function kernelState(): Promise<string> {
+  return (await readState()).state;
+}
+
+/**
+ * The state as kernelState() gives it, and the same lines in the kernel's own order (services
+ * by hash bucket, destinations by list position): two states with equal `inOrder` are the same
+ * as far as any listing, including --nosort, can tell.
+ */
+async function readState(): Promise<{ state: string; inOrder: string }> {
   const sock = (raw ??= new GenlSocket());
   const family = (rawFamily ??= await sock.resolveFamily('IPVS'));
   const ask = (cmd: IpvsCommand, attrs: Uint8Array[] = [], dump = false) => sock.request(family, cmd, 1, attrs, { dump });
   const blocks: string[] = [];
+  const ordered: string[] = [];
   for (const svc of await readServices(rawSource(sock, family), { order: 'kernel' })) {
     const destLines = svc.destinations.map((d) => `  dest ${show(d)} ${hexWithoutStats(d.reply, DestAttr.STATS, DestAttr.STATS64)}`);
-    blocks.push([`service ${show(svc)} ${hexWithoutStats(svc.reply, SvcAttr.STATS, SvcAttr.STATS64)}`, ...destLines.sort()].join('\n'));
+    const head = `service ${show(svc)} ${hexWithoutStats(svc.reply, SvcAttr.STATS, SvcAttr.STATS64)}`;
+    ordered.push([head, ...destLines].join('\n'));
+    blocks.push([head, ...destLines.sort()].join('\n'));
   }
   const [timeouts] = await ask(IpvsCommand.GET_CONFIG);
   const daemons = await ask(IpvsCommand.GET_DAEMON, [], true);
-  return [...blocks.sort(), `timeouts ${timeouts.payload.toString('hex')}`, ...daemons.map((d) => `daemon ${d.payload.toString('hex')}`)].join('\n') + '\n';
+  const rest = [`timeouts ${timeouts.payload.toString('hex')}`, ...daemons.map((d) => `daemon ${d.payload.toString('hex')}`)];
+  return { state: [...blocks.sort(), ...rest].join('\n') + '\n', inOrder: [...ordered, ...rest].join('\n') + '\n' };
 }
 
 type RawService = Service & { reply: Buffer };
@@ -141,6 +156,7 @@ let daemonsMayRun = true;
  */
 function stopDaemons(): void {
   if (!daemonsMayRun) return;
+  diffTimings.daemonStops++;
   for (const state of ['master', 'backup']) spawnSync(IPVSADM, ['--stop-daemon', state]);
   daemonsMayRun = false;
 }
@@ -160,8 +176,11 @@ async function buildWithTsipvsadm(input: string): Promise<void> {
   if (r.stderr || r.status !== 0) throw new Error(`setup failed under tsipvsadm: ${r.stderr}\n${input}`);
 }
 
-/** Setups already shown to give the same kernel state whether ipvsadm or tsipvsadm builds them. */
-const verifiedSetups = new Set<string>();
+/**
+ * Setups already shown to give the same kernel state whether ipvsadm or tsipvsadm builds them,
+ * with the state (in kernel order) that tsipvsadm's build leaves.
+ */
+const verifiedSetups = new Map<string, string>();
 
 /**
  * Build a case's starting state. Starting a process is the suite's main cost in the emulated
@@ -174,16 +193,27 @@ async function build(setup: string[][] = []): Promise<void> {
   noteDaemons(input);
   if (!verifiedSetups.has(input)) {
     buildWithIpvsadm(input);
-    const expected = await kernelState();
+    const expected = await readState();
     stopDaemons();
     noteDaemons(input);
     await buildWithTsipvsadm(input);
-    const got = await kernelState();
-    if (got !== expected) throw new Error(`tsipvsadm -R builds another state than ipvsadm -R from:\n${input}\nipvsadm:\n${expected}\ntsipvsadm:\n${got}`);
-    verifiedSetups.add(input);
+    const got = await readState();
+    if (got.state !== expected.state) throw new Error(`tsipvsadm -R builds another state than ipvsadm -R from:\n${input}\nipvsadm:\n${expected.state}\ntsipvsadm:\n${got.state}`);
+    verifiedSetups.set(input, got.inOrder);
     return;
   }
   await buildWithTsipvsadm(input);
+}
+
+/**
+ * Whether the kernel, as just read, is still the state a build of this setup leaves, so that
+ * building it again would change nothing a command could see: the same services, destinations,
+ * timeouts and daemons, in the same kernel order. Most fuzzed command lines are rejected and leave
+ * the state alone. Never for setups or cases that involve sync daemons (they are stopped and
+ * restarted by a build, and a daemon's thread is more than what GET_DAEMON shows).
+ */
+export function unchangedSince(verifiedInOrder: string | undefined, now: string, daemons: boolean): boolean {
+  return verifiedInOrder !== undefined && !daemons && !/^daemon /m.test(now) && now === verifiedInOrder;
 }
 
 /** A clean kernel built by ipvsadm alone (for tests that do not use runDiff). */
@@ -241,10 +271,32 @@ export function alignCountdowns(theirs: string, ours: string, elapsedMs: number)
 
 const listsConnections = (c: DiffCase) => c.args.some((a) => /^-(?!-)\w*c|^--conn/.test(a));
 
+/** Where runDiff's time goes (milliseconds per phase, summed over cases), for the fuzz campaign's summary. */
+export const diffTimings: { cases: number; daemonStops: number; rebuildsSkipped: number; ms: Record<string, number>; slow: [number, string][] } = {
+  cases: 0,
+  daemonStops: 0,
+  rebuildsSkipped: 0,
+  ms: {},
+  slow: [],
+};
+let phaseStart = 0;
+function phase(name: string): void {
+  const now = performance.now();
+  if (name !== 'start') diffTimings.ms[name] = (diffTimings.ms[name] ?? 0) + now - phaseStart;
+  phaseStart = now;
+}
+
 export async function runDiff(c: DiffCase): Promise<DiffResult> {
+  diffTimings.cases++;
+  phase('start');
   await build(c.setup);
+  phase('build1');
   const started = Date.now();
   const theirs = ipvsadm(c.args, c.stdin);
+  const t0 = phaseStart;
+  phase('ipvsadm');
+  diffTimings.slow.push([Math.round(phaseStart - t0), JSON.stringify(c.args).slice(0, 200)]);
+  diffTimings.slow.sort((a, b) => b[0] - a[0]).splice(15);
   if (c.kind === 'read' && !touchesDaemons(c)) {
     // A listing changes nothing: run tsipvsadm right after ipvsadm and read the state after both,
     // so that no state read lies between the two runs.
@@ -255,13 +307,22 @@ export async function runDiff(c: DiffCase): Promise<DiffResult> {
     noteDaemons(ourState);
     return { ipvsadm: { ...theirs, state: theirState }, tsipvsadm: { ...ours, state: ourState } };
   }
-  const theirState = await kernelState();
+  const { state: theirState, inOrder } = await readState();
   noteDaemons(theirState);
-  if (c.kind !== 'read') await build(c.setup);
+  phase('state1');
+  const setupText = setupInput(c.setup ?? []);
+  if (c.kind !== 'read') {
+    if (unchangedSince(verifiedSetups.get(setupText), inOrder, touchesDaemons(c))) diffTimings.rebuildsSkipped++;
+    else await build(c.setup);
+  }
+  phase('build2');
   if (touchesDaemons(c)) await sleep(DAEMON_SETTLE_MS);
+  phase('settle');
   const ours = await tsipvsadm(c.args, c.stdin);
   if (listsConnections(c)) ours.stdout = alignCountdowns(theirs.stdout, ours.stdout, Date.now() - started);
+  phase('ours');
   const ourState = await kernelState();
   noteDaemons(ourState);
+  phase('state2');
   return { ipvsadm: { ...theirs, state: theirState }, tsipvsadm: { ...ours, state: ourState } };
 }
