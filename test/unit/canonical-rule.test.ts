@@ -14,10 +14,13 @@ import type { Destination, Service } from '../../src/ipvs/types';
 import { deps } from './parse-helpers';
 import { dest, svc } from './format-fixture';
 
+/** popt's POSIXLY_CORRECT mode (the first non-option ends the options) must change nothing either. */
+const posixDeps = { ...deps, env: { POSIXLY_CORRECT: '1' } };
+
 /** The full parser's result, or its refusal. */
-async function full(tokens: string[]): Promise<ParsedCommand | CliExit> {
+async function full(tokens: string[], with_ = deps): Promise<ParsedCommand | CliExit> {
   try {
-    return await parseCommandLine(tokens, 'ipvsadm', deps);
+    return await parseCommandLine(tokens, 'ipvsadm', with_);
   } catch (err) {
     if (err instanceof CliExit) return err;
     throw err;
@@ -39,6 +42,7 @@ async function agree(lines: string[]): Promise<{ taken: string[]; declined: stri
       if (slow instanceof CliExit) throw new Error(`fast path accepted ${JSON.stringify(line)}, the full parser refused it: ${slow.stderr}`);
       expect(fast, line).toStrictEqual(slow);
       expect([...fast.options].sort(), line).toEqual([...slow.options].sort());
+      expect(fast, `${line} (POSIXLY_CORRECT)`).toStrictEqual(await full(tokens, posixDeps));
       taken.push(line);
     }
   }
