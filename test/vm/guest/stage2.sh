@@ -42,6 +42,12 @@ cat >>/etc/hosts <<'EOF'
 10.9.8.7 a-very-long-host-name-that-ipvsadm-truncates-in-listings.example.test
 EOF
 
+# Shell start-up files: bash reads ~/.bashrc even for `bash -c` when its stdin is a socket
+# (Debian builds it with SSH_SOURCE_BASHRC), and Node's piped stdio is one. The host's (this
+# machine's runs pyenv's initialisation: 15-30 s a shell under emulation) is not the guest's:
+# the guest's copy, in the throw-away overlay, is empty.
+[ -f /root/.bashrc ] && : >/root/.bashrc
+
 # Console: no \n -> \r\n translation on our side of the serial line.
 /bin/stty -onlcr </dev/console 2>/dev/null
 printf '@@TSIPVSADM-VM-BEGIN-%s@@' "$VM_NONCE" # no newline: output follows
