@@ -69,7 +69,7 @@ if (wantUnit) {
  * files that send no traffic, the other the traffic and companion set-ups. Both guests' output
  * streams to ours, each line marked with its guest. TSIPVSADM_KERNEL_GUESTS=1 uses one guest.
  */
-const FIRST_GUEST = ['test/kernel/parity', 'test/kernel/apply', 'test/kernel/structured', 'test/kernel/completion', 'test/kernel/verbs', 'test/kernel/library', 'test/kernel/bin', 'test/kernel/tooling'];
+const FIRST_GUEST = ['test/kernel/parity', 'test/kernel/apply', 'test/kernel/structured', 'test/kernel/verbs', 'test/kernel/library', 'test/kernel/bin', 'test/kernel/tooling'];
 
 function kernelShards() {
   const files = readdirSync(join(root, 'test/kernel'), { recursive: true })
