@@ -161,7 +161,7 @@ describe('fuzz', () => {
 // The packed tarball, installed globally (last: see `installing`)
 
 /**
- * The global install (minutes in the emulated guest, much of it waiting on files) starts when
+ * The global install (about three minutes in the emulated guest) starts when
  * this file loads and runs while the checks that need no install run; those that do come last
  * and wait for it.
  */
