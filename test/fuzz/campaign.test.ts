@@ -20,7 +20,7 @@ it('fuzz campaign', async () => {
     onFinding: (f) => console.log(`FUZZ-FINDING ${JSON.stringify(f)}`),
   });
   const perCase = Object.entries(diffTimings.ms).map(([k, v]) => `${k} ${(v / Math.max(1, diffTimings.cases)).toFixed(0)}`);
-  console.log(`FUZZ-TIMING ms per compared case (${diffTimings.cases}): ${perCase.join(', ')}; daemon stops ${diffTimings.daemonStops}, rebuilds skipped ${diffTimings.rebuildsSkipped}`);
+  console.log(`FUZZ-TIMING ms per compared case (${diffTimings.cases}): ${perCase.join(', ')}; daemon stops ${diffTimings.daemonStops}, rebuilds skipped ${diffTimings.rebuildsSkipped}, builds skipped ${diffTimings.buildsSkipped}`);
   for (const [ms, args] of diffTimings.slow) console.log(`FUZZ-SLOW ${ms} ${args}`);
   console.log(`FUZZ-SUMMARY ${JSON.stringify({ seed: report.seed, ...report.ran, findings: report.findings.length, seconds: report.seconds })}`);
   expect(report.findings.map((f) => `${f.kind}: ${JSON.stringify(f.args)}`)).toEqual([]);

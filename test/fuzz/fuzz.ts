@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { runCli } from '../../src/cli/run';
 import { IpvsClient, IpvsTimeoutError } from '../../src/ipvs/client';
-import { IPVSADM, closeClient, runDiff, type DiffCase } from '../kernel/diff';
+import { IPVSADM, closeClient, kernelOnlyThroughRunDiff, runDiff, type DiffCase } from '../kernel/diff';
 import { Rng, argvVector, restoreInput, rulesFile, rulesToRestore, startingState } from './generate';
 
 export interface FuzzOptions {
@@ -48,6 +48,9 @@ export interface FuzzReport {
 const HANG_MS = 30_000;
 /** Robustness cases between two resets of the kernel state (random adds pile up otherwise). */
 const RESET_EVERY = 200;
+
+/** Compared cases drawn at a time, then run grouped by starting state. */
+const COMPARE_BATCH = 60;
 
 /** Real argv cannot hold a NUL: an argument ends there, as for the C program. */
 const asArgv = (args: string[]) => args.map((a) => (a.includes('\0') ? a.slice(0, a.indexOf('\0')) : a));
@@ -93,16 +96,25 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
       }
       report({ kind: 'difference', args: c.args, stdin: c.stdin, setup: c.setup, detail: JSON.stringify({ ipvsadm: theirs, tsipvsadm: ours }) });
     };
-    for (let i = 0; i < o.compareArgv; i++) {
-      await compare({ args: asArgv(argvVector(r, false)), setup: r.pick(states), kind: 'write' });
-      if (o.progress && i % 250 === 249) o.progress(`compare argv ${i + 1}/${o.compareArgv} findings ${findings.length} ${elapsed()}`);
-    }
+    // Cases are drawn in the seed's order, then run a batch at a time grouped by starting state:
+    // a case that changed nothing leaves the next one of the same state with no build to do.
+    const runBatched = async (label: string, total: number, draw: (i: number) => DiffCase) => {
+      for (let start = 0; start < total; start += COMPARE_BATCH) {
+        const batch = Array.from({ length: Math.min(COMPARE_BATCH, total - start) }, (_, k) => draw(start + k));
+        const order = batch.map((c, k) => [states.indexOf(c.setup!), k]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+        for (const [, k] of order) await compare(batch[k]);
+        const done = start + batch.length;
+        if (o.progress && Math.floor(done / 250) > Math.floor(start / 250)) o.progress(`compare ${label} ${done}/${total} findings ${findings.length} ${elapsed()}`);
+      }
+    };
+    kernelOnlyThroughRunDiff(true);
+    await runBatched('argv', o.compareArgv, () => ({ args: asArgv(argvVector(r, false)), setup: r.pick(states), kind: 'write' }));
     o.progress?.(`compared ${o.compareArgv} command lines, findings ${findings.length}, ${elapsed()}`);
-    for (let i = 0; i < o.compareRestore; i++) {
+    await runBatched('-R', o.compareRestore, (i) => {
       const stdin = i % 2 ? rulesToRestore(rulesFile(r)) : restoreInput(r);
-      await compare({ args: ['-R'], stdin, setup: r.pick(states), kind: 'write' });
-      if (o.progress && i % 250 === 249) o.progress(`compare -R ${i + 1}/${o.compareRestore} findings ${findings.length} ${elapsed()}`);
-    }
+      return { args: ['-R'], stdin, setup: r.pick(states), kind: 'write' };
+    });
+    kernelOnlyThroughRunDiff(false);
 
     o.progress?.(`compared ${o.compareRestore} -R inputs, findings ${findings.length}, ${elapsed()}`);
 
@@ -157,6 +169,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     }
     await reset();
   } finally {
+    kernelOnlyThroughRunDiff(false);
     process.off('unhandledRejection', onStray);
     process.off('uncaughtException', onStray);
     client?.close();

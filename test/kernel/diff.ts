@@ -272,10 +272,11 @@ export function alignCountdowns(theirs: string, ours: string, elapsedMs: number)
 const listsConnections = (c: DiffCase) => c.args.some((a) => /^-(?!-)\w*c|^--conn/.test(a));
 
 /** Where runDiff's time goes (milliseconds per phase, summed over cases), for the fuzz campaign's summary. */
-export const diffTimings: { cases: number; daemonStops: number; rebuildsSkipped: number; ms: Record<string, number>; slow: [number, string][] } = {
+export const diffTimings: { cases: number; daemonStops: number; rebuildsSkipped: number; buildsSkipped: number; ms: Record<string, number>; slow: [number, string][] } = {
   cases: 0,
   daemonStops: 0,
   rebuildsSkipped: 0,
+  buildsSkipped: 0,
   ms: {},
   slow: [],
 };
@@ -286,10 +287,26 @@ function phase(name: string): void {
   phaseStart = now;
 }
 
+/**
+ * The state (kernel order) read at the end of the last case, when the caller has said that nothing
+ * but runDiff touches the kernel between cases (the fuzz campaign): then it is the kernel's state
+ * at the start of the next case, and a case whose setup is already there needs no build.
+ */
+let lastInOrder: string | undefined;
+let trustLastState = false;
+export function kernelOnlyThroughRunDiff(on: boolean): void {
+  trustLastState = on;
+  lastInOrder = undefined;
+}
+
 export async function runDiff(c: DiffCase): Promise<DiffResult> {
   diffTimings.cases++;
   phase('start');
-  await build(c.setup);
+  const setupText = setupInput(c.setup ?? []);
+  const known = trustLastState ? lastInOrder : undefined;
+  lastInOrder = undefined;
+  if (known !== undefined && unchangedSince(verifiedSetups.get(setupText), known, touchesDaemons(c))) diffTimings.buildsSkipped++;
+  else await build(c.setup);
   phase('build1');
   const started = Date.now();
   const theirs = ipvsadm(c.args, c.stdin);
@@ -303,14 +320,14 @@ export async function runDiff(c: DiffCase): Promise<DiffResult> {
     const ours = await tsipvsadm(c.args, c.stdin);
     if (listsConnections(c)) ours.stdout = alignCountdowns(theirs.stdout, ours.stdout, Date.now() - started);
     const theirState = await kernelState();
-    const ourState = await kernelState();
+    const { state: ourState, inOrder: ourOrder } = await readState();
     noteDaemons(ourState);
+    lastInOrder = ourOrder;
     return { ipvsadm: { ...theirs, state: theirState }, tsipvsadm: { ...ours, state: ourState } };
   }
   const { state: theirState, inOrder } = await readState();
   noteDaemons(theirState);
   phase('state1');
-  const setupText = setupInput(c.setup ?? []);
   if (c.kind !== 'read') {
     if (unchangedSince(verifiedSetups.get(setupText), inOrder, touchesDaemons(c))) diffTimings.rebuildsSkipped++;
     else await build(c.setup);
@@ -321,8 +338,9 @@ export async function runDiff(c: DiffCase): Promise<DiffResult> {
   const ours = await tsipvsadm(c.args, c.stdin);
   if (listsConnections(c)) ours.stdout = alignCountdowns(theirs.stdout, ours.stdout, Date.now() - started);
   phase('ours');
-  const ourState = await kernelState();
+  const { state: ourState, inOrder: ourOrder } = await readState();
   noteDaemons(ourState);
+  lastInOrder = ourOrder;
   phase('state2');
   return { ipvsadm: { ...theirs, state: theirState }, tsipvsadm: { ...ours, state: ourState } };
 }
