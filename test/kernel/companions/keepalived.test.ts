@@ -78,6 +78,26 @@ const saveMaster = () => debianSave(site.ns(master));
 /** Whether a director holds the VIP on eth0 (the VRRP master does). */
 const holdsVip = (d: string) => site.exec(d, ['ip', '-4', 'addr', 'show', 'eth0']).includes(`${VIP}/24`);
 
+/**
+ * keepalived starts the backup's sync daemon on its own schedule: wait for it, and when it never
+ * comes, say what the directors hold (VIPs, daemons, keepalived processes) so a failure explains
+ * itself.
+ */
+async function backupDaemon(): Promise<string> {
+  try {
+    return await until("the backup's sync daemon", () => {
+      const text = ipvsadm(site.ns('d2'), ['-L', '--daemon']).stdout;
+      return /^backup sync daemon/m.test(text) ? text : false;
+    }, 60_000);
+  } catch (err) {
+    for (const d of ['d1', 'd2']) {
+      console.log(`${d}: holds the VIP: ${holdsVip(d)}; -L --daemon: ${JSON.stringify(ipvsadm(site.ns(d), ['-L', '--daemon']).stdout)}`);
+    }
+    console.log(`keepalived processes:\n${site.exec('d1', ['ps', '-eo', 'pid,ppid,stat,etime,args']).split('\n').filter((l) => /keepalived/.test(l)).join('\n')}`);
+    throw err;
+  }
+}
+
 
 describe('keepalived builds IPVS, tsipvsadm lists it', () => {
   beforeAll(async () => {
@@ -147,7 +167,7 @@ describe('keepalived builds IPVS, tsipvsadm lists it', () => {
     // connection closed by a reset stays in IPVS's table for 10 s only (CLOSE), less than a loaded
     // guest may take to get here. keepalived starts the backup's sync daemon on its own schedule.
     const open = await site.hold('cl', VIP, 80);
-    await until("the backup's sync daemon", () => /^backup sync daemon/m.test(ipvsadm(site.ns('d2'), ['-L', '--daemon']).stdout), 60_000);
+    await backupDaemon();
     // The listings run side by side (each tsipvsadm is a node start of seconds in the guest).
     const listings = [['-L', '-n'], ['-S', '-n'], ['-L', '-n', '--stats'], ['-L', '-n', '--thresholds'], ['-L', '-n', '--persistent-conn'], ['-L', '--daemon'], ['-L', '-n', '-c']];
     const [ours, [backupDaemons]] = await Promise.all([agreeAll(site.ns('d1'), listings), agreeAll(site.ns('d2'), [['-L', '--daemon']])]);
@@ -168,10 +188,7 @@ describe('keepalived builds IPVS, tsipvsadm lists it', () => {
     const d1 = site.ns('d1');
     const d2 = site.ns('d2');
     // Negative control for the sync: a connection made while the backup's daemon is stopped.
-    const daemon = await until("the backup's sync daemon", () => {
-      const text = ipvsadm(d2, ['-L', '--daemon']).stdout;
-      return /^backup sync daemon/m.test(text) ? text : false;
-    }, 60_000);
+    const daemon = await backupDaemon();
     const m = /backup sync daemon \(mcast=(\S+), syncid=(\d+), maxlen=(\d+), group=(\S+), port=(\d+), ttl=(\d+)\)/.exec(daemon);
     expect(m, daemon).not.toBeNull();
     await tsOk(d2, ['--stop-daemon', 'backup']);
