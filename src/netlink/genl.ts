@@ -8,6 +8,7 @@
 // generic struct codec costs start-up time and per-message allocations for nothing we need.
 
 import { constants as osConstants } from 'node:os';
+import { openNetlinkSocket } from './native-socket';
 import { DumpInterruptedError, type NetlinkTransport } from './transport';
 
 export const NETLINK_GENERIC = 16;
@@ -156,11 +157,9 @@ export function parseNetlinkMessages(buf: Buffer): NetlinkMessage[] {
   return out;
 }
 
-/** node-netlink's socket, loaded by file (its index pulls in nl80211, rtnetlink and wireguard). */
+/** A NETLINK_GENERIC socket over node-netlink's native binding. */
 function openRawSocket(): NetlinkTransport {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { RawNetlinkSocket } = require('netlink/dist/raw') as typeof import('netlink/dist/raw');
-  return new RawNetlinkSocket(NETLINK_GENERIC, { recvBufferSize: 4 << 20, sendBufferSize: 1 << 20 });
+  return openNetlinkSocket(NETLINK_GENERIC, { recvBufferSize: 4 << 20, sendBufferSize: 1 << 20 });
 }
 
 export class GenlSocket {
@@ -171,6 +170,7 @@ export class GenlSocket {
   private seq = (Date.now() / 1000) >>> 0;
   private closed = false;
   private referenced = false;
+  private unrefScheduled = false;
   private timer: NodeJS.Timeout | undefined;
   /** Set by every datagram received; lets the timeout check tell a stalled kernel from a busy loop. */
   private heardSinceCheck = false;
@@ -390,13 +390,22 @@ export class GenlSocket {
       const shared = err instanceof NetlinkTimeoutError ? new NetlinkTimeoutError(u.label, err.timeoutMs) : err;
       this.settle(u.seq, heard ? undefined : shared);
     }
-    if (this.pending.size === 0 && this.referenced && !this.closed) {
-      this.raw.unref();
-      this.referenced = false;
-    }
     if (err) p.reject(err);
     else if (p.interrupted) p.reject(new DumpInterruptedError(p.replies));
     else p.resolve(p.replies);
+    if (this.pending.size === 0 && this.referenced && !this.unrefScheduled) {
+      // Callers usually send their next request as soon as this answer reaches them (a listing's
+      // next dump), a few promise hops from here: judge after those, instead of letting the socket
+      // go and taking it back (two native calls) for every request.
+      this.unrefScheduled = true;
+      setImmediate(() => {
+        this.unrefScheduled = false;
+        if (this.pending.size === 0 && this.referenced && !this.closed) {
+          this.raw.unref();
+          this.referenced = false;
+        }
+      });
+    }
   }
 
   private failAll(err: Error): void {

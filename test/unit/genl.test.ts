@@ -38,7 +38,25 @@ describe('GenlSocket', () => {
     const answers = await Promise.all(ids.map((id) => sock.request(FAKE_FAMILY, 1, 1, u32Attr(id))));
     expect(answers.map((a) => replyIds(a)[0])).toEqual(ids.map((id) => id * 10));
     expect(sock.inFlight).toBe(0);
-    expect(fake.refs).toBe(0); // referenced while answers were due, released after
+    expect(fake.refs).toBe(1); // referenced while answers were due...
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fake.refs).toBe(0); // ...and released once no next request followed
+    sock.close();
+  });
+
+  it('keeps the socket referenced across back-to-back requests instead of releasing it each time', async () => {
+    const fake = new FakeNetlink(echo);
+    let calls = 0;
+    const ref = fake.ref.bind(fake);
+    const unref = fake.unref.bind(fake);
+    fake.ref = () => (calls++, ref());
+    fake.unref = () => (calls++, unref());
+    const sock = new GenlSocket({ transport: fake });
+    for (let id = 1; id <= 20; id++) expect(replyIds(await sock.request(FAKE_FAMILY, 1, 1, u32Attr(id)))).toEqual([id * 10]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fake.refs).toBe(0);
+    // The constructor's unref, then one ref for the first request and one unref after the last.
+    expect(calls).toBe(3);
     sock.close();
   });
 
@@ -106,6 +124,7 @@ describe('GenlSocket', () => {
     expect(err.message).toBe('no answer from the kernel to add_service within 40 ms');
     expect(Date.now() - started).toBeGreaterThanOrEqual(35);
     expect(replyIds(await sock.request(FAKE_FAMILY, 1, 1, u32Attr(2)))).toEqual([20]);
+    await new Promise((resolve) => setImmediate(resolve));
     expect(fake.refs).toBe(0);
     sock.close();
   });
