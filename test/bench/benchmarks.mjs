@@ -19,6 +19,19 @@ export function rules(services, dests, changedEvery = 0) {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * A kernel floor (test/bench/floor.c), timed once beside a row, from the state the row's runs start
+ * from: what no client can go under. A `write` floor sends the row's own requests (those of a bulk
+ * restore of rules()) from one socket, 64 in flight; a `read` floor makes the dumps any listing
+ * needs (one of the services, then one of the real servers per service, one after another), and
+ * with `changeEvery` then sends the edits of rules(.., changeEvery), 64 in flight.
+ */
+const writeFloor = (services, dests) => ({ kind: 'write', args: [services, dests] });
+const readFloor = (changeEvery = 0) => ({ kind: 'read', args: changeEvery ? ['--read', changeEvery] : ['--read'] });
+
+/** The apply row that changes 1 % of the services: every 100th gets another scheduler and weight. */
+const CHANGE_EVERY = 100;
+
 const restoreRow = (services, dests, runs) => ({
   name: `restore (\`-R\`) ${services} services × ${dests} real servers`,
   runs,
@@ -29,8 +42,8 @@ const restoreRow = (services, dests, runs) => ({
   stdin: () => rules(services, dests),
   /** What must be equal between the baseline and tsipvsadm after their last runs. */
   compare: ['stdout', 'stderr', 'status', 'state'],
-  /** Also time floor.c sending the same requests (services, real servers per service). */
-  floor: [services, dests],
+  /** Also time the kernel's floor for this row: writeFloor() or readFloor(), above. */
+  floor: writeFloor(services, dests),
 });
 
 const listRow = (args, services, dests, runs) => ({
@@ -40,6 +53,7 @@ const listRow = (args, services, dests, runs) => ({
   setup: (h) => h.build(rules(services, dests)),
   args,
   compare: ['stdout', 'stderr', 'status'],
+  floor: readFloor(),
 });
 
 /** Issue 9's targets for `apply`, each against the baseline its target names. */
@@ -53,16 +67,18 @@ const applyRows = (services) => [
     /** tsipvsadm's command line when it is not the baseline's (here the file comes on stdin). */
     ours: { args: ['apply', '-'] },
     compare: ['state'],
-    floor: [services, 1],
+    floor: writeFloor(services, 1),
   },
   {
     name: `apply changing 1 % of ${services} × 1, against a full restore (\`ipvsadm -C\` then \`ipvsadm -R\` of the new file; target ≥ 10)`,
     runs: 2,
     before: (h) => h.build(rules(services, 1)),
-    baseline: { label: 'ipvsadm -C; ipvsadm -R', argv: ['sh', '-c', '"$0" -C && exec "$0" -R', '/usr/sbin/ipvsadm'], stdin: () => rules(services, 1, 100) },
-    stdin: () => rules(services, 1, 100),
+    baseline: { label: 'ipvsadm -C; ipvsadm -R', argv: ['sh', '-c', '"$0" -C && exec "$0" -R', '/usr/sbin/ipvsadm'], stdin: () => rules(services, 1, CHANGE_EVERY) },
+    stdin: () => rules(services, 1, CHANGE_EVERY),
     ours: { args: ['apply', '-'] },
     compare: ['state'],
+    /** A change must read the whole table first: the read, then the 1 % of edits. */
+    floor: readFloor(CHANGE_EVERY),
   },
   {
     name: `no-op apply of ${services} × 1, against tsipvsadm's own \`-S -n\` (target ≥ 0.67, i.e. within 1.5×)`,

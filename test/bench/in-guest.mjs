@@ -43,8 +43,9 @@ for k in range(count):
 print('SENT', count, flush=True)
 `;
 
-// The kernel's floor for a bulk restore: floor.c (built on the host by run.mjs) sends the same
-// requests as a restore row from one socket, 64 in flight, with next to no user-space work.
+// The kernel's floor for a row (floor.c, built on the host by run.mjs): a write floor sends a
+// restore row's requests from one socket, 64 in flight; a read floor makes a listing's dumps one
+// after another on one socket; both with next to no user-space work.
 const FLOOR_BIN = join(ROOT, '.cache/bench/floor');
 
 const EXPIRE = /^(\S+ )(\d+):(\d\d)( +)(.*)$/;
@@ -144,12 +145,15 @@ function runRow(row) {
   if (row.compare.includes('status') && last.tsipvsadm.status !== 0) problems.push(`exit status ${last.tsipvsadm.status}`);
   let floor;
   if (row.floor && existsSync(FLOOR_BIN)) {
-    // Once, from the state the row's runs start from; it must build the baseline's state.
+    // Once, from the state the row's runs start from; it must leave the baseline's state.
     row.before?.(h);
-    const r = timed([FLOOR_BIN, ...row.floor.map(String)]);
+    const r = timed([FLOOR_BIN, ...row.floor.args.map(String)]);
+    log(`  ${row.floor.kind} floor: ${r.stdout.trim() || r.stderr.trim()} (wall ${r.seconds.toFixed(3)} s)`);
     if (r.status !== 0) problems.push(`floor failed: ${r.stderr}`);
-    else if (last.baseline.state !== undefined && h.state() !== last.baseline.state) problems.push('floor built another state');
-    floor = r.seconds;
+    else if (last.baseline.state !== undefined && h.state() !== last.baseline.state) problems.push('floor left another state');
+    // FLOOR <requests or dumps> <seconds> [<real servers> <edits>]
+    const [, count, , dests, edits] = r.stdout.trim().split(' ').map(Number);
+    floor = { kind: row.floor.kind, seconds: r.seconds, count, dests, edits };
   }
   let memory;
   if (row.memory) {
@@ -186,9 +190,21 @@ for (const r of results) {
 const loadavg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 console.log(`\nBest of N wall-clock times, one guest run (kernel ${process.env.TSIPVSADM_VM_KERNEL ?? 'unknown'}, node ${process.version}, guest load ${loadavg}, ${((Date.now() - started) / 60000).toFixed(1)} min):\n`);
 console.log(lines.join('\n'));
-const floors = results.filter((r) => r.floor !== undefined);
-if (floors.length) {
-  console.log(`\nThe kernel's floor (test/bench/floor.c: the same requests from one socket, 64 in flight, next to no user-space work; one run):\n`);
-  for (const r of floors) console.log(`- ${r.name}: floor ${s(r.floor)}; ipvsadm ${(r.best.baseline / r.floor).toFixed(2)}× the floor, tsipvsadm ${(r.best.tsipvsadm / r.floor).toFixed(2)}×; best possible ratio ${(r.best.baseline / r.floor).toFixed(2)}`);
+// Best possible ratio: the baseline's time over the floor's, i.e. the ratio of a client that took
+// no time of its own. Below a row's target, no single-threaded client can meet it.
+const floorLine = (r, what) =>
+  `- ${r.name}: ${what} ${s(r.floor.seconds)}; ipvsadm ${(r.best.baseline / r.floor.seconds).toFixed(2)}× the floor, tsipvsadm ${(r.best.tsipvsadm / r.floor.seconds).toFixed(2)}×; best possible ratio ${(r.best.baseline / r.floor.seconds).toFixed(2)}`;
+const writeFloors = results.filter((r) => r.floor?.kind === 'write');
+if (writeFloors.length) {
+  console.log(`\nWRITE floors, the kernel's time to take the row's changes (test/bench/floor.c SERVICES DESTS: the same requests from one socket, 64 in flight, next to no user-space work; wall time of one run):\n`);
+  for (const r of writeFloors) console.log(floorLine(r, `write floor (${r.floor.count} requests)`));
+}
+const readFloors = results.filter((r) => r.floor?.kind === 'read');
+if (readFloors.length) {
+  console.log(`\nREAD floors, the kernel's time to dump the table (test/bench/floor.c --read: one service dump, then one destination dump per service, one after another on one socket, every reply read to NLMSG_DONE and not decoded; an apply's floor adds its edits, 64 in flight; wall time of one run):\n`);
+  for (const r of readFloors) {
+    const edits = r.floor.edits ? ` + ${r.floor.edits} edits` : '';
+    console.log(floorLine(r, `read floor (${r.floor.count} dumps, ${r.floor.dests} real servers${edits})`));
+  }
 }
 process.exitCode = results.some((r) => r.problems.length) ? 1 : 0;
