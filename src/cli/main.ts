@@ -1,7 +1,7 @@
 // Process entry point: wires runCli to the real stdin/stdout/stderr and exit status, and ends
 // the way ipvsadm's C stdio ends when an output stream cannot be written.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { basename, delimiter, dirname, resolve } from 'node:path';
 import { IpvsTimeoutError } from '../ipvs/client';
 import { runCli, type CliIO } from './run';
@@ -52,6 +52,38 @@ const STDIO_BUFSIZ = 4096;
 /** What a shell reports for a process killed by SIGPIPE (node ignores the signal itself). */
 const SIGPIPE_STATUS = 128 + 13;
 
+/** Where ProcessOutput writes: a stream, or an FdSink. Errors are thrown or emitted as 'error'. */
+export interface OutputSink {
+  write(data: Buffer): unknown;
+  on(event: 'error', listener: (err: NodeJS.ErrnoException) => void): unknown;
+}
+
+/**
+ * A file descriptor written with write(2) directly, as C stdio does. process.stdout would load
+ * Node's stream machinery first, a fifth of a short command's start in the emulated test guest
+ * (and set a pipe non-blocking for every process that shares it). Errors are thrown.
+ */
+export class FdSink implements OutputSink {
+  constructor(private readonly fd: number) {}
+
+  write(data: Buffer): boolean {
+    for (let off = 0; off < data.length; ) {
+      try {
+        off += writeSync(this.fd, data, off);
+      } catch (e) {
+        // A descriptor someone else made non-blocking: wait for room, as a blocking write would.
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+      }
+    }
+    return true;
+  }
+
+  on(): this {
+    return this;
+  }
+}
+
 /**
  * Output streams that fail as ipvsadm's do. ipvsadm never checks its writes: a full disk or a
  * closed descriptor loses the text and the command goes on (and exits as it would have); a
@@ -65,8 +97,8 @@ export class ProcessOutput {
   private finished = false;
 
   constructor(
-    private readonly out: NodeJS.WritableStream,
-    private readonly err: NodeJS.WritableStream,
+    private readonly out: OutputSink,
+    private readonly err: OutputSink,
     private readonly die: (status: number) => void,
   ) {
     out.on('error', (e: NodeJS.ErrnoException) => this.failed('stdout', e));
@@ -93,7 +125,7 @@ export class ProcessOutput {
     return this.stdoutBroken ? SIGPIPE_STATUS : status;
   }
 
-  private write(which: 'stdout' | 'stderr', stream: NodeJS.WritableStream, text: string): void {
+  private write(which: 'stdout' | 'stderr', stream: OutputSink, text: string): void {
     try {
       stream.write(encode(text));
     } catch (e) {
@@ -110,7 +142,7 @@ export class ProcessOutput {
 }
 
 export async function main(argv = process.argv): Promise<void> {
-  const output = new ProcessOutput(process.stdout, process.stderr, (status) => process.exit(status));
+  const output = new ProcessOutput(new FdSink(1), new FdSink(2), (status) => process.exit(status));
   try {
     const io: CliIO = {
       stdout: output.stdout,

@@ -1,9 +1,13 @@
 // The process entry's byte handling and stream endings, without a kernel: argv bytes from
 // /proc/self/cmdline, output written as the bytes it holds, and ipvsadm's C-stdio endings.
 
+import { spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ProcessOutput, rawArgs } from '../../src/cli/main';
+import { FdSink, ProcessOutput, rawArgs } from '../../src/cli/main';
 
 const cmdline = (...fields: string[]) => Buffer.from(fields.map((f) => f + '\0').join(''), 'latin1');
 
@@ -86,6 +90,45 @@ describe('ProcessOutput', () => {
     expect(o.finish(0)).toBe(0);
     out.emit('error', errno('EPIPE'));
     expect(deaths).toEqual([141]);
+  });
+});
+
+describe('FdSink', () => {
+  it('writes every byte to its descriptor, whatever the size', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fdsink-'));
+    try {
+      const fd = openSync(join(dir, 'out'), 'w');
+      const big = Buffer.alloc(300_000, 'x');
+      new FdSink(fd).write(Buffer.from('a\xff\n', 'latin1'));
+      new FdSink(fd).write(big);
+      closeSync(fd);
+      const back = readFileSync(join(dir, 'out'));
+      expect(back.length).toBe(3 + big.length);
+      expect(back.subarray(0, 3)).toEqual(Buffer.from([0x61, 0xff, 0x0a]));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('throws what the device answers (ENOSPC here), for ProcessOutput to judge', () => {
+    const fd = openSync('/dev/full', 'w');
+    try {
+      expect(() => new FdSink(fd).write(Buffer.from('x'))).toThrow(expect.objectContaining({ code: 'ENOSPC' }));
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('waits for room on a descriptor made non-blocking instead of losing the text', () => {
+    // A child makes its stdout pipe non-blocking, writes 1 MiB through FdSink while the reader
+    // is slower than the pipe's 64 KiB: EAGAIN must be waited out, every byte must arrive.
+    const script = `
+      const { FdSink } = require(${JSON.stringify(join(__dirname, '../../dist/src/cli/main.js'))});
+      process.stdout; // opening it as a stream makes the pipe non-blocking (libuv)
+      new FdSink(1).write(Buffer.alloc(1 << 20, 'y'));`;
+    const r = spawnSync(process.execPath, ['-e', script], { maxBuffer: 4 << 20 });
+    expect(r.stderr.toString()).toBe('');
+    expect(r.stdout.length).toBe(1 << 20);
   });
 });
 
