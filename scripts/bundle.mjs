@@ -26,6 +26,12 @@ await build({
   external: dependencies.flatMap((d) => [d, `${d}/*`]),
   minifyWhitespace: true,
   minifySyntax: true,
+  // Short local names: a fifth less to read, and a smaller code cache, at every start. Error
+  // classes set their `name` explicitly; nothing reads a function's name. Stack traces
+  // (TSIPVSADM_DEBUG) of dist/src are still readable.
+  minifyIdentifiers: true,
+  // bin/tsipvsadm reads the bundle as latin1: keep it ASCII (esbuild's default, said here).
+  charset: 'ascii',
   legalComments: 'none',
   logLevel: 'warning',
 });

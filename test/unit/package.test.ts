@@ -34,6 +34,12 @@ describe('npm pack', () => {
     expect(own.filter((p) => p.startsWith('dist/src/')).sort()).toEqual(wanted.sort());
   });
 
+  it('builds the bundle as ASCII, which bin/tsipvsadm reads as latin1', () => {
+    const bundle = readFileSync(join(root, 'dist/tsipvsadm.js'));
+    expect(bundle.findIndex((byte) => byte > 0x7f)).toBe(-1);
+    expect(readFileSync(join(root, 'bin/tsipvsadm'), 'utf8')).toContain("readFileSync(bundle, 'latin1')");
+  });
+
   it('keeps the commands executable', () => {
     for (const f of files.filter((f) => f.path.startsWith('bin/'))) expect(f.mode & 0o111).toBe(0o111);
   });
