@@ -445,6 +445,7 @@ export class GenlSocket {
  * unless the method says big-endian; every attribute is zero-padded to 4 bytes.
  */
 export class AttrWriter {
+  // Every writer takes the offset first and reads this.buf after: attr() may replace the buffer.
   private buf = Buffer.allocUnsafe(256);
   private off = 0;
 
@@ -472,27 +473,33 @@ export class AttrWriter {
   }
 
   u8(type: number, v: number): this {
-    this.buf[this.attr(type, 1)] = v & 0xff;
+    const at = this.attr(type, 1);
+    this.buf[at] = v & 0xff;
     return this;
   }
   u16(type: number, v: number): this {
-    this.buf.writeUInt16LE(v & 0xffff, this.attr(type, 2));
+    const at = this.attr(type, 2);
+    this.buf.writeUInt16LE(v & 0xffff, at);
     return this;
   }
   be16(type: number, v: number): this {
-    this.buf.writeUInt16BE(v & 0xffff, this.attr(type, 2));
+    const at = this.attr(type, 2);
+    this.buf.writeUInt16BE(v & 0xffff, at);
     return this;
   }
   u32(type: number, v: number): this {
-    this.buf.writeUInt32LE(v >>> 0, this.attr(type, 4));
+    const at = this.attr(type, 4);
+    this.buf.writeUInt32LE(v >>> 0, at);
     return this;
   }
   be32(type: number, v: number): this {
-    this.buf.writeUInt32BE(v >>> 0, this.attr(type, 4));
+    const at = this.attr(type, 4);
+    this.buf.writeUInt32BE(v >>> 0, at);
     return this;
   }
   bytes(type: number, v: Uint8Array): this {
-    this.buf.set(v, this.attr(type, v.length));
+    const at = this.attr(type, v.length);
+    this.buf.set(v, at);
     return this;
   }
   /** A C string: latin1 bytes and a NUL. */

@@ -2,7 +2,7 @@
 // many requests in flight, errno mapping, interrupted dumps, timeouts.
 
 import { describe, expect, it } from 'vitest';
-import { DumpInterruptedError, GenlSocket, NetlinkError, NetlinkTimeoutError, encodeAttr, iterAttrs } from '../../src/netlink/genl';
+import { AttrWriter, DumpInterruptedError, GenlSocket, NetlinkError, NetlinkTimeoutError, encodeAttr, iterAttrs } from '../../src/netlink/genl';
 import { IpvsClient, IpvsError, IpvsTimeoutError } from '../../src/ipvs/client';
 import { IpvsCommand } from '../../src/ipvs/constants';
 import { FAKE_FAMILY, FakeNetlink, type FakeRequest } from './fake-netlink';
@@ -178,5 +178,24 @@ describe('IpvsClient over an injected socket', () => {
     fake.sendError = Object.assign(new Error('sendmsg EPERM'), { errno: 1, code: 'EPERM' });
     await expect(IpvsClient.open({ socket: fake })).rejects.toMatchObject({ operation: 'init', errno: 1 });
     expect(fake.closed).toBe(true);
+  });
+});
+
+describe('AttrWriter', () => {
+  it('keeps every value when the stream outgrows its first buffer, whichever writer grew it', () => {
+    const w = new AttrWriter();
+    const blob = Buffer.alloc(37, 0xab);
+    for (let i = 0; i < 60; i++) {
+      w.u8(1, i).u16(2, 0x1234).be16(3, 0x1234).u32(4, 0xdeadbeef).be32(5, 0xdeadbeef).bytes(6, blob).string(7, 'wlc');
+    }
+    const out = Buffer.concat(w.done());
+    expect(out.length).toBeGreaterThan(256 * 8);
+    let n = 0;
+    for (const [type, value] of iterAttrs(out)) {
+      const want: Record<number, string> = { 1: Buffer.from([(n / 7) | 0]).toString('hex'), 2: '3412', 3: '1234', 4: 'efbeadde', 5: 'deadbeef', 6: blob.toString('hex'), 7: '776c6300' };
+      expect([type, value.toString('hex')]).toEqual([type, want[type]]);
+      n++;
+    }
+    expect(n).toBe(60 * 7);
   });
 });
