@@ -4,7 +4,7 @@
 // host-order prefix length, fwmark and everything else is host order. The attribute order of each
 // pack function is the order libipvs sends, so captured ipvsadm requests and ours compare equal.
 
-import { AttrWriter, iterAttrs } from '../netlink/genl';
+import { AttrWriter } from '../netlink/genl';
 import { addressToBytes, bytesToAddress } from '../net/inet';
 import {
   AF_INET,
@@ -19,30 +19,92 @@ import {
 } from './constants';
 import type { Daemon, Destination, DestinationConfig, Info, Service, ServiceConfig, ServiceKey, Stats, TimeoutConfig } from './types';
 
-// ---- scalar decoders (encoding: AttrWriter) --------------------------------------------------
+// ---- decoding (encoding: AttrWriter) ---------------------------------------------------------
 
-const readU8 = (b: Buffer) => b.readUInt8(0);
-const readU16 = (b: Buffer) => b.readUInt16LE(0);
-const readBe16 = (b: Buffer) => b.readUInt16BE(0);
-const readU32 = (b: Buffer) => b.readUInt32LE(0);
-const readStr = (b: Buffer) => {
-  const nul = b.indexOf(0);
-  return b.subarray(0, nul < 0 ? b.length : nul).toString('latin1');
-};
-// Counters may arrive as u32 (legacy STATS) or u64 (STATS64); read whichever width was sent.
-const readCounter = (b: Buffer): bigint => (b.length >= 8 ? b.readBigUInt64LE(0) : BigInt(b.readUInt32LE(0)));
+/** Attribute types above this are ignored (IPVS's highest is 15). */
+const MAX_ATTR_TYPE = 15;
 
-/** Collect an attribute stream into type → payload (last one wins, as nla_parse does). */
-function attrMap(buf: Buffer): Map<number, Buffer> {
-  const m = new Map<number, Buffer>();
-  for (const [type, value] of iterAttrs(buf)) m.set(type, value);
-  return m;
-}
+/**
+ * An attribute stream's payloads by type, as offsets into the received datagram (the last of a
+ * type wins, as nla_parse does). Listings decode tens of thousands of these: no Map, iterator or
+ * slice per attribute.
+ */
+class Attrs {
+  /** Per type: payload offset (0 when absent: a payload is never at offset 0), then length. */
+  private readonly table = new Int32Array(2 * (MAX_ATTR_TYPE + 1));
 
-function need(m: Map<number, Buffer>, type: number, what: string): Buffer {
-  const v = m.get(type);
-  if (!v) throw new CodecError(`kernel reply lacks ${what}`);
-  return v;
+  constructor(
+    private readonly buf: Buffer,
+    start = 0,
+    end = buf.length,
+  ) {
+    let off = start;
+    while (off + 4 <= end) {
+      const len = buf[off] | (buf[off + 1] << 8);
+      const type = (buf[off + 2] | (buf[off + 3] << 8)) & 0x3fff;
+      if (len < 4 || off + len > end) throw new Error(`malformed netlink attribute at offset ${off}`);
+      if (type <= MAX_ATTR_TYPE) {
+        this.table[2 * type] = off + 4;
+        this.table[2 * type + 1] = len - 4;
+      }
+      off += (len + 3) & ~3;
+    }
+  }
+
+  has(type: number): boolean {
+    return this.table[2 * type] > 0;
+  }
+
+  /** The payload's offset; `what` names a required attribute in the error when it is absent. */
+  private at(type: number, what: string, size: number): number {
+    const at = this.table[2 * type];
+    if (at === 0) throw new CodecError(`kernel reply lacks ${what}`);
+    if (this.table[2 * type + 1] < size) throw new CodecError(`kernel reply has a short ${what}`);
+    return at;
+  }
+
+  nest(type: number, what: string): Attrs {
+    const at = this.at(type, what, 0);
+    return new Attrs(this.buf, at, at + this.table[2 * type + 1]);
+  }
+  bytes(type: number, what: string): Buffer {
+    const at = this.at(type, what, 0);
+    return this.buf.subarray(at, at + this.table[2 * type + 1]);
+  }
+  u8(type: number, what: string): number {
+    return this.buf[this.at(type, what, 1)];
+  }
+  u16(type: number, what: string): number {
+    return this.buf.readUInt16LE(this.at(type, what, 2));
+  }
+  be16(type: number, what: string): number {
+    return this.buf.readUInt16BE(this.at(type, what, 2));
+  }
+  u32(type: number, what: string): number {
+    return this.buf.readUInt32LE(this.at(type, what, 4));
+  }
+  i32(type: number, what: string): number {
+    return this.buf.readInt32LE(this.at(type, what, 4));
+  }
+  be32(type: number, what: string): number {
+    return this.buf.readUInt32BE(this.at(type, what, 4));
+  }
+  /** A C string: up to its NUL, one character per byte. */
+  str(type: number, what: string): string {
+    const at = this.at(type, what, 0);
+    const end = at + this.table[2 * type + 1];
+    const nul = this.buf.indexOf(0, at);
+    return this.buf.toString('latin1', at, nul < 0 || nul > end ? end : nul);
+  }
+  /** Counters may arrive as u32 (legacy STATS) or u64 (STATS64): read whichever width was sent. */
+  counter(type: number): bigint {
+    const at = this.table[2 * type];
+    if (at === 0) return 0n;
+    const low = this.buf.readUInt32LE(at);
+    const high = this.table[2 * type + 1] >= 8 ? this.buf.readUInt32LE(at + 4) : 0;
+    // Most counters fit in 32 bits: one BigInt instead of readBigUInt64LE's arithmetic.
+    return high === 0 ? BigInt(low) : (BigInt(high) << 32n) | BigInt(low);
+  }
 }
 
 /** A reply the codec cannot make sense of (libipvs reports these as EINVAL). */
@@ -50,37 +112,34 @@ export class CodecError extends Error {}
 
 // ---- statistics ------------------------------------------------------------------------------
 
-const STATS_FIELDS: ReadonlyArray<[StatsAttr, keyof Stats]> = [
-  [StatsAttr.CONNS, 'conns'],
-  [StatsAttr.INPKTS, 'inpkts'],
-  [StatsAttr.OUTPKTS, 'outpkts'],
-  [StatsAttr.INBYTES, 'inbytes'],
-  [StatsAttr.OUTBYTES, 'outbytes'],
-  [StatsAttr.CPS, 'cps'],
-  [StatsAttr.INPPS, 'inpps'],
-  [StatsAttr.OUTPPS, 'outpps'],
-  [StatsAttr.INBPS, 'inbps'],
-  [StatsAttr.OUTBPS, 'outbps'],
-];
 
 export function emptyStats(): Stats {
   return { conns: 0n, inpkts: 0n, outpkts: 0n, inbytes: 0n, outbytes: 0n, cps: 0n, inpps: 0n, outpps: 0n, inbps: 0n, outbps: 0n };
 }
 
 export function unpackStats(buf: Buffer): Stats {
-  const m = attrMap(buf);
-  const stats = emptyStats();
-  for (const [attr, field] of STATS_FIELDS) {
-    const v = m.get(attr);
-    if (v) stats[field] = readCounter(v);
-  }
-  return stats;
+  return statsFrom(new Attrs(buf));
+}
+
+function statsFrom(a: Attrs): Stats {
+  return {
+    conns: a.counter(StatsAttr.CONNS),
+    inpkts: a.counter(StatsAttr.INPKTS),
+    outpkts: a.counter(StatsAttr.OUTPKTS),
+    inbytes: a.counter(StatsAttr.INBYTES),
+    outbytes: a.counter(StatsAttr.OUTBYTES),
+    cps: a.counter(StatsAttr.CPS),
+    inpps: a.counter(StatsAttr.INPPS),
+    outpps: a.counter(StatsAttr.OUTPPS),
+    inbps: a.counter(StatsAttr.INBPS),
+    outbps: a.counter(StatsAttr.OUTBPS),
+  };
 }
 
 /** Prefer the 64-bit statistics; fall back to the legacy 32-bit nest on old kernels. */
-function statsOf(m: Map<number, Buffer>, stats64: number, stats32: number): Stats | undefined {
-  const nest = m.get(stats64) ?? m.get(stats32);
-  return nest ? unpackStats(nest) : undefined;
+function statsOf(a: Attrs, stats64: number, stats32: number): Stats | undefined {
+  if (a.has(stats64)) return statsFrom(a.nest(stats64, 'the statistics'));
+  return a.has(stats32) ? statsFrom(a.nest(stats32, 'the statistics')) : undefined;
 }
 
 // ---- services ------------------------------------------------------------------------------
@@ -91,9 +150,8 @@ function packKey(w: AttrWriter, key: ServiceKey): void {
   else w.u16(SvcAttr.PROTOCOL, key.protocol).bytes(SvcAttr.ADDR, addressToBytes(key.af, key.address)).be16(SvcAttr.PORT, key.port);
 }
 
-/** The netmask attribute: IPv4 masks travel in network order, IPv6 as a host-order prefix length. */
+/** The netmask attribute: IPv4 masks travel in network order, IPv6 as a host-order prefix length (decoded in unpackService). */
 const packNetmask = (w: AttrWriter, af: number, netmask: number) => (af === AF_INET6 ? w.u32(SvcAttr.NETMASK, netmask) : w.be32(SvcAttr.NETMASK, netmask));
-const unpackNetmask = (af: number, b: Buffer) => (af === AF_INET6 ? b.readUInt32LE(0) : b.readUInt32BE(0));
 
 function writeService(w: AttrWriter, svc: ServiceConfig): void {
   w.nest(CmdAttr.SERVICE, () => {
@@ -146,22 +204,20 @@ export function packServiceKey(key: ServiceKey): Uint8Array[] {
 }
 
 export function unpackService(payload: Buffer): Service {
-  const top = attrMap(payload);
-  const m = attrMap(need(top, CmdAttr.SERVICE, 'the service nest'));
-  const af = readU16(need(m, SvcAttr.AF, 'the service address family'));
-  const fwmark = m.has(SvcAttr.FWMARK) ? readU32(m.get(SvcAttr.FWMARK)!) : 0;
-  const flags = need(m, SvcAttr.FLAGS, 'the service flags');
+  const m = new Attrs(payload).nest(CmdAttr.SERVICE, 'the service nest');
+  const af = m.u16(SvcAttr.AF, 'the service address family');
+  const fwmark = m.has(SvcAttr.FWMARK) ? m.u32(SvcAttr.FWMARK, 'the firewall mark') : 0;
   return {
     af,
     fwmark,
-    protocol: fwmark ? 0 : readU16(need(m, SvcAttr.PROTOCOL, 'the service protocol')),
-    address: fwmark ? '' : bytesToAddress(af, need(m, SvcAttr.ADDR, 'the service address')),
-    port: fwmark ? 0 : readBe16(need(m, SvcAttr.PORT, 'the service port')),
-    scheduler: readStr(need(m, SvcAttr.SCHED_NAME, 'the scheduler')),
-    flags: flags.readUInt32LE(0) & ~SvcFlag.HASHED,
-    timeout: readU32(need(m, SvcAttr.TIMEOUT, 'the persistence timeout')),
-    netmask: unpackNetmask(af, need(m, SvcAttr.NETMASK, 'the netmask')),
-    peName: m.has(SvcAttr.PE_NAME) ? readStr(m.get(SvcAttr.PE_NAME)!) : '',
+    protocol: fwmark ? 0 : m.u16(SvcAttr.PROTOCOL, 'the service protocol'),
+    address: fwmark ? '' : bytesToAddress(af, m.bytes(SvcAttr.ADDR, 'the service address')),
+    port: fwmark ? 0 : m.be16(SvcAttr.PORT, 'the service port'),
+    scheduler: m.str(SvcAttr.SCHED_NAME, 'the scheduler'),
+    flags: m.u32(SvcAttr.FLAGS, 'the service flags') & ~SvcFlag.HASHED,
+    timeout: m.u32(SvcAttr.TIMEOUT, 'the persistence timeout'),
+    netmask: af === AF_INET6 ? m.u32(SvcAttr.NETMASK, 'the netmask') : m.be32(SvcAttr.NETMASK, 'the netmask'),
+    peName: m.has(SvcAttr.PE_NAME) ? m.str(SvcAttr.PE_NAME, 'the persistence engine') : '',
     stats: statsOf(m, SvcAttr.STATS64, SvcAttr.STATS),
   };
 }
@@ -177,24 +233,22 @@ export function packDest(dest: DestinationConfig): Uint8Array[] {
 
 /** @param serviceAf used when the kernel omits the dest's own family (pre-3.18 kernels). */
 export function unpackDest(payload: Buffer, serviceAf: number): Destination {
-  const top = attrMap(payload);
-  const m = attrMap(need(top, CmdAttr.DEST, 'the destination nest'));
-  const af = m.has(DestAttr.ADDR_FAMILY) ? readU16(m.get(DestAttr.ADDR_FAMILY)!) : serviceAf;
-  const opt = (attr: DestAttr, read: (b: Buffer) => number) => (m.has(attr) ? read(m.get(attr)!) : 0);
+  const m = new Attrs(payload).nest(CmdAttr.DEST, 'the destination nest');
+  const af = m.has(DestAttr.ADDR_FAMILY) ? m.u16(DestAttr.ADDR_FAMILY, 'the destination address family') : serviceAf;
   return {
     af,
-    address: bytesToAddress(af, need(m, DestAttr.ADDR, 'the destination address')),
-    port: readBe16(need(m, DestAttr.PORT, 'the destination port')),
-    fwdMethod: readU32(need(m, DestAttr.FWD_METHOD, 'the forwarding method')),
-    weight: need(m, DestAttr.WEIGHT, 'the weight').readInt32LE(0),
-    upperThreshold: readU32(need(m, DestAttr.U_THRESH, 'the upper threshold')),
-    lowerThreshold: readU32(need(m, DestAttr.L_THRESH, 'the lower threshold')),
-    activeConns: readU32(need(m, DestAttr.ACTIVE_CONNS, 'the active connection count')),
-    inactConns: readU32(need(m, DestAttr.INACT_CONNS, 'the inactive connection count')),
-    persistConns: readU32(need(m, DestAttr.PERSIST_CONNS, 'the persistent connection count')),
-    tunType: opt(DestAttr.TUN_TYPE, readU8),
-    tunPort: opt(DestAttr.TUN_PORT, readBe16),
-    tunFlags: opt(DestAttr.TUN_FLAGS, readU16),
+    address: bytesToAddress(af, m.bytes(DestAttr.ADDR, 'the destination address')),
+    port: m.be16(DestAttr.PORT, 'the destination port'),
+    fwdMethod: m.u32(DestAttr.FWD_METHOD, 'the forwarding method'),
+    weight: m.i32(DestAttr.WEIGHT, 'the weight'),
+    upperThreshold: m.u32(DestAttr.U_THRESH, 'the upper threshold'),
+    lowerThreshold: m.u32(DestAttr.L_THRESH, 'the lower threshold'),
+    activeConns: m.u32(DestAttr.ACTIVE_CONNS, 'the active connection count'),
+    inactConns: m.u32(DestAttr.INACT_CONNS, 'the inactive connection count'),
+    persistConns: m.u32(DestAttr.PERSIST_CONNS, 'the persistent connection count'),
+    tunType: m.has(DestAttr.TUN_TYPE) ? m.u8(DestAttr.TUN_TYPE, 'the tunnel type') : 0,
+    tunPort: m.has(DestAttr.TUN_PORT) ? m.be16(DestAttr.TUN_PORT, 'the tunnel port') : 0,
+    tunFlags: m.has(DestAttr.TUN_FLAGS) ? m.u16(DestAttr.TUN_FLAGS, 'the tunnel flags') : 0,
     stats: statsOf(m, DestAttr.STATS64, DestAttr.STATS),
   };
 }
@@ -219,17 +273,17 @@ export function packDaemon(d: Daemon): Uint8Array[] {
 }
 
 export function unpackDaemon(payload: Buffer): Daemon {
-  const m = attrMap(need(attrMap(payload), CmdAttr.DAEMON, 'the daemon nest'));
+  const m = new Attrs(payload).nest(CmdAttr.DAEMON, 'the daemon nest');
   const d: Daemon = {
-    state: readU32(need(m, DaemonAttr.STATE, 'the daemon state')),
-    mcastIfn: readStr(need(m, DaemonAttr.MCAST_IFN, 'the daemon interface')),
-    syncId: readU32(need(m, DaemonAttr.SYNC_ID, 'the sync id')),
+    state: m.u32(DaemonAttr.STATE, 'the daemon state'),
+    mcastIfn: m.str(DaemonAttr.MCAST_IFN, 'the daemon interface'),
+    syncId: m.u32(DaemonAttr.SYNC_ID, 'the sync id'),
   };
-  if (m.has(DaemonAttr.SYNC_MAXLEN)) d.syncMaxlen = readU16(m.get(DaemonAttr.SYNC_MAXLEN)!);
-  if (m.has(DaemonAttr.MCAST_PORT)) d.mcastPort = readU16(m.get(DaemonAttr.MCAST_PORT)!);
-  if (m.has(DaemonAttr.MCAST_TTL)) d.mcastTtl = readU8(m.get(DaemonAttr.MCAST_TTL)!);
-  if (m.has(DaemonAttr.MCAST_GROUP6)) d.mcastGroup = bytesToAddress(AF_INET6, m.get(DaemonAttr.MCAST_GROUP6)!);
-  else if (m.has(DaemonAttr.MCAST_GROUP)) d.mcastGroup = bytesToAddress(AF_INET, m.get(DaemonAttr.MCAST_GROUP)!);
+  if (m.has(DaemonAttr.SYNC_MAXLEN)) d.syncMaxlen = m.u16(DaemonAttr.SYNC_MAXLEN, 'the sync message size');
+  if (m.has(DaemonAttr.MCAST_PORT)) d.mcastPort = m.u16(DaemonAttr.MCAST_PORT, 'the multicast port');
+  if (m.has(DaemonAttr.MCAST_TTL)) d.mcastTtl = m.u8(DaemonAttr.MCAST_TTL, 'the multicast TTL');
+  if (m.has(DaemonAttr.MCAST_GROUP6)) d.mcastGroup = bytesToAddress(AF_INET6, m.bytes(DaemonAttr.MCAST_GROUP6, 'the multicast group'));
+  else if (m.has(DaemonAttr.MCAST_GROUP)) d.mcastGroup = bytesToAddress(AF_INET, m.bytes(DaemonAttr.MCAST_GROUP, 'the multicast group'));
   return d;
 }
 
@@ -240,15 +294,15 @@ export function packTimeouts(t: TimeoutConfig): Uint8Array[] {
 }
 
 export function unpackTimeouts(payload: Buffer): TimeoutConfig {
-  const m = attrMap(payload);
-  const get = (a: CmdAttr) => (m.has(a) ? readU32(m.get(a)!) : 0);
+  const m = new Attrs(payload);
+  const get = (a: CmdAttr) => (m.has(a) ? m.u32(a, 'a timeout') : 0);
   return { tcp: get(CmdAttr.TIMEOUT_TCP), tcpFin: get(CmdAttr.TIMEOUT_TCP_FIN), udp: get(CmdAttr.TIMEOUT_UDP) };
 }
 
 export function unpackInfo(payload: Buffer): Info {
-  const m = attrMap(payload);
+  const m = new Attrs(payload);
   return {
-    version: readU32(need(m, InfoAttr.VERSION, 'the IPVS version')),
-    connTabSize: readU32(need(m, InfoAttr.CONN_TAB_SIZE, 'the connection table size')),
+    version: m.u32(InfoAttr.VERSION, 'the IPVS version'),
+    connTabSize: m.u32(InfoAttr.CONN_TAB_SIZE, 'the connection table size'),
   };
 }

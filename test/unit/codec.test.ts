@@ -163,6 +163,21 @@ describe('unpack', () => {
     expect(unpackDest(payload, 2)).toMatchObject({ af: 2, address: '10.0.0.2', fwdMethod: 3 });
   });
 
+  it('reads 64-bit counters exactly at the 32-bit edges, legacy 32-bit stats alone, and skips unknown attributes', () => {
+    const base: [number, Buffer][] = [
+      [1, Buffer.from('0a000002000000000000000000000000', 'hex')], [2, be16(80)], [3, le32(3)], [4, le32(1)],
+      [5, le32(0)], [6, le32(0)], [7, le32(0)], [8, le32(0)], [9, le32(0)], [40, le32(7)],
+    ];
+    const stats64 = Buffer.concat([
+      ...encodeAttr(1, le64(2n ** 64n - 1n)), ...encodeAttr(2, le64(2n ** 32n)), ...encodeAttr(3, le64(2n ** 32n - 1n)),
+      ...encodeAttr(4, le64(0x1234567890abcdefn)), ...encodeAttr(10, le64(5n)),
+    ]);
+    const s64 = unpackDest(reply(2, [...base, [12, stats64], [10, Buffer.concat(encodeAttr(1, le32(9)))]]), 2).stats!;
+    expect([s64.conns, s64.inpkts, s64.outpkts, s64.inbytes, s64.outbytes, s64.outbps]).toEqual([2n ** 64n - 1n, 2n ** 32n, 2n ** 32n - 1n, 0x1234567890abcdefn, 0n, 5n]);
+    const s32 = unpackDest(reply(2, [...base, [10, Buffer.concat([...encodeAttr(1, le32(0xffffffff)), ...encodeAttr(6, le32(3))])]]), 2).stats!;
+    expect(s32).toEqual({ conns: 0xffffffffn, inpkts: 0n, outpkts: 0n, inbytes: 0n, outbytes: 0n, cps: 3n, inpps: 0n, outpps: 0n, inbps: 0n, outbps: 0n });
+  });
+
   it('rejects a reply that lacks a mandatory attribute', () => {
     const payload = reply(2, [[1, Buffer.alloc(16)], [2, be16(80)]]);
     expect(() => unpackDest(payload, 2)).toThrow(/forwarding method/);
