@@ -683,8 +683,9 @@ export function expiryBetween(before: string, ours: string, after: string): 'mov
   const o = expiries(ours);
   const a = expiries(after);
   if (o.length !== b.length || a.length !== b.length) throw new Error('row counts differ');
-  // tsipvsadm takes over a second, so an untouched countdown always drops by at least 1.
-  if (a.some((t, i) => t >= b[i])) return 'moved';
+  // Untouched, a countdown only goes down (by whole seconds, so not at all when the three
+  // listings fit between two ticks: tsipvsadm may take under a second). Up means refreshed.
+  if (a.some((t, i) => t > b[i])) return 'moved';
   o.forEach((t, i) => {
     if (!(b[i] >= t && t >= a[i])) {
       throw new Error(`row ${i}: tsipvsadm expire ${t} s not between ipvsadm's ${b[i]} s and ${a[i]} s\n${ours}`);
