@@ -3,6 +3,8 @@
 // output and kernel state. Add a row by appending an object; the fields are documented on the
 // first one. Everything here runs inside the test guest (see in-guest.mjs for the helpers).
 
+import { fileURLToPath } from 'node:url';
+
 /**
  * -R input of `services` TCP services with `dests` NAT real servers each, as -S -n writes it. With
  * `changedEvery` N, every Nth service gets another scheduler and its servers another weight (the
@@ -126,6 +128,16 @@ export const benchmarks = [
     setup: (h) => h.clear(),
     /** A baseline other than ipvsadm: label, and its argv. */
     baseline: { label: 'node -e 0', argv: ['node', '-e', '0'] },
+    args: ['-L', '-n'],
+    compare: [],
+  },
+  {
+    name: 'start: node running an empty script file against one tsipvsadm `-L -n` (empty table)',
+    runs: 6,
+    setup: (h) => h.clear(),
+    // Unlike `-e 0`, a script file is looked up (realpath), its package.json read and the file
+    // compiled, as for any command written in JavaScript: the floor for one.
+    baseline: { label: 'node test/bench/empty.js', argv: ['node', fileURLToPath(new URL('./empty.js', import.meta.url))] },
     args: ['-L', '-n'],
     compare: [],
   },
