@@ -446,6 +446,8 @@ export class GenlSocket {
  */
 export class AttrWriter {
   // Every writer takes the offset first and reads this.buf after: attr() may replace the buffer.
+  // Bytes are stored one by one: Buffer's write methods check their arguments in JavaScript,
+  // which bulk changes pay for tens of thousands of times (a tenth of -R's encoding, jitless).
   private buf = Buffer.allocUnsafe(256);
   private off = 0;
 
@@ -465,8 +467,11 @@ export class AttrWriter {
     const total = (4 + len + 3) & ~3;
     if (4 + len > 0xffff) throw new RangeError(`netlink attribute too long (${4 + len} bytes)`);
     const at = this.reserve(total);
-    this.buf.writeUInt16LE(4 + len, at);
-    this.buf.writeUInt16LE(type, at + 2);
+    const b = this.buf;
+    b[at] = (4 + len) & 0xff;
+    b[at + 1] = (4 + len) >> 8;
+    b[at + 2] = type & 0xff;
+    b[at + 3] = type >> 8;
     // At most 3 padding bytes: a loop, as Buffer#fill goes through C++ (about 6 % of a bulk apply's host profile).
     for (let i = at + 4 + len; i < at + total; i++) this.buf[i] = 0;
     return at + 4;
@@ -479,22 +484,32 @@ export class AttrWriter {
   }
   u16(type: number, v: number): this {
     const at = this.attr(type, 2);
-    this.buf.writeUInt16LE(v & 0xffff, at);
+    this.buf[at] = v & 0xff;
+    this.buf[at + 1] = (v >> 8) & 0xff;
     return this;
   }
   be16(type: number, v: number): this {
     const at = this.attr(type, 2);
-    this.buf.writeUInt16BE(v & 0xffff, at);
+    this.buf[at] = (v >> 8) & 0xff;
+    this.buf[at + 1] = v & 0xff;
     return this;
   }
   u32(type: number, v: number): this {
     const at = this.attr(type, 4);
-    this.buf.writeUInt32LE(v >>> 0, at);
+    const b = this.buf;
+    b[at] = v & 0xff;
+    b[at + 1] = (v >>> 8) & 0xff;
+    b[at + 2] = (v >>> 16) & 0xff;
+    b[at + 3] = (v >>> 24) & 0xff;
     return this;
   }
   be32(type: number, v: number): this {
     const at = this.attr(type, 4);
-    this.buf.writeUInt32BE(v >>> 0, at);
+    const b = this.buf;
+    b[at] = (v >>> 24) & 0xff;
+    b[at + 1] = (v >>> 16) & 0xff;
+    b[at + 2] = (v >>> 8) & 0xff;
+    b[at + 3] = v & 0xff;
     return this;
   }
   bytes(type: number, v: Uint8Array): this {
@@ -515,8 +530,11 @@ export class AttrWriter {
     body(this);
     const len = this.off - at;
     if (len > 0xffff) throw new RangeError(`netlink attribute too long (${len} bytes)`);
-    this.buf.writeUInt16LE(len, at);
-    this.buf.writeUInt16LE(type | 0x8000, at + 2);
+    const t = type | 0x8000;
+    this.buf[at] = len & 0xff;
+    this.buf[at + 1] = len >> 8;
+    this.buf[at + 2] = t & 0xff;
+    this.buf[at + 3] = t >> 8;
     return this;
   }
   /** What was written, as the one-element list the request functions take. */
