@@ -8,6 +8,7 @@ import type { IpvsClient } from '../ipvs/client';
 import { SimulatedCrash } from '../format/save';
 import { CliExit, type CommandName, type ParsedCommand } from './command';
 import { helpText, versionText } from './help';
+import { parseCanonicalRule } from './canonical-rule';
 import { parseCommandLine, tryHelp } from './parse';
 import type { CliIO, CommandHandler, Context } from './commands/context';
 import { SYSTEM_INIT, initIpvs, type InitDeps } from './commands/init';
@@ -53,7 +54,10 @@ export async function runCli(args: string[], io: CliIO, client?: IpvsClient, ini
 
 /** One command line as parsed (the whole argv, or one line of -R input, where -R is refused). */
 async function parseLine(ctx: Context, args: string[], inRestore: boolean): Promise<ParsedCommand> {
-  const cmd = await parseCommandLine(args, ctx.io.argv0);
+  // -R input is mostly what -S -n wrote: such lines take the fast path, which gives exactly what
+  // the full parser would (canonical-rule.test.ts); anything else, and every error, goes through
+  // the full parser.
+  const cmd = (inRestore && parseCanonicalRule(args)) || (await parseCommandLine(args, ctx.io.argv0));
   if (inRestore && cmd.command === 'restore') throw tryHelp(ctx.io.argv0);
   return cmd;
 }
