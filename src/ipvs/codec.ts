@@ -58,7 +58,7 @@ class Attrs {
   /** The payload's offset; `what` names a required attribute in the error when it is absent. */
   private at(type: number, what: string, size: number): number {
     const at = this.table[2 * type];
-    if (at === 0) throw new CodecError(`kernel reply lacks ${what}`);
+    if (!(at > 0)) throw new CodecError(`kernel reply lacks ${what}`);
     if (this.table[2 * type + 1] < size) throw new CodecError(`kernel reply has a short ${what}`);
     return at;
   }
@@ -99,7 +99,7 @@ class Attrs {
   /** Counters may arrive as u32 (legacy STATS) or u64 (STATS64): read whichever width was sent. */
   counter(type: number): bigint {
     const at = this.table[2 * type];
-    if (at === 0) return 0n;
+    if (!(at > 0)) return 0n;
     const low = this.buf.readUInt32LE(at);
     const high = this.table[2 * type + 1] >= 8 ? this.buf.readUInt32LE(at + 4) : 0;
     // Most counters fit in 32 bits: one BigInt instead of readBigUInt64LE's arithmetic.
@@ -111,7 +111,6 @@ class Attrs {
 export class CodecError extends Error {}
 
 // ---- statistics ------------------------------------------------------------------------------
-
 
 export function emptyStats(): Stats {
   return { conns: 0n, inpkts: 0n, outpkts: 0n, inbytes: 0n, outbytes: 0n, cps: 0n, inpps: 0n, outpps: 0n, inbps: 0n, outbps: 0n };

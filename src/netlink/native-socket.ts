@@ -62,7 +62,7 @@ class NativeTransport implements NetlinkTransport {
     try {
       this.native.setRecvBufferSize(options.recvBufferSize);
       this.native.setSendBufferSize(options.sendBufferSize);
-      // Port 0: the kernel picks a free port id (as libnl does when it runs out of its own).
+      // Port 0: the kernel assigns a free port id (no guessing and retrying, as node-netlink does).
       this.native.bind(0, 0);
     } catch (err) {
       this.native.close();
