@@ -30,16 +30,16 @@ export interface SocketOptions {
   sendBufferSize: number;
 }
 
-/** The binding node-netlink ships prebuilt for this platform, or undefined when there is none. */
-function prebuiltBinding(): Binding | undefined {
+/** The binding node-netlink ships prebuilt for this platform, or null when there is none. */
+function prebuiltBinding(): Binding | null {
   try {
     // netlink's package.json has no "exports" map, so its files resolve by path.
     const dir = dirname(require.resolve('netlink/package.json'));
     // A binding compiled on this machine is what node-gyp-build prefers: leave that case to it.
-    if (existsSync(join(dir, 'build', 'Release'))) return undefined;
+    if (existsSync(join(dir, 'build', 'Release'))) return null;
     return require(join(dir, 'prebuilds', `${process.platform}-${process.arch}`, 'node.napi.node')) as Binding;
   } catch {
-    return undefined;
+    return null;
   }
 }
 
@@ -97,9 +97,11 @@ class NativeTransport implements NetlinkTransport {
   }
 }
 
-/** A new netlink socket of `protocol`, over node-netlink's native binding. */
-export function openNetlinkSocket(protocol: number, options: SocketOptions): NetlinkTransport {
-  const binding = prebuiltBinding();
+/**
+ * A new netlink socket of `protocol`, over node-netlink's native binding. `binding` is the
+ * prebuilt one found by path unless given (null: node-netlink's RawNetlinkSocket).
+ */
+export function openNetlinkSocket(protocol: number, options: SocketOptions, binding: Binding | null = prebuiltBinding()): NetlinkTransport {
   if (binding) return new NativeTransport(binding, protocol, options);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { RawNetlinkSocket } = require('netlink/dist/raw') as typeof import('netlink/dist/raw');

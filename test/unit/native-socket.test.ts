@@ -6,7 +6,10 @@ import { openNetlinkSocket } from '../../src/netlink/native-socket';
 // IPVS or not.
 describe('openNetlinkSocket (node-netlink binding loaded by path)', () => {
   it('opens a generic-netlink socket the kernel answers on, with a port id of its own', async () => {
-    const a = new GenlSocket({ transport: openNetlinkSocket(16, { recvBufferSize: 1 << 16, sendBufferSize: 1 << 16 }) });
+    const transport = openNetlinkSocket(16, { recvBufferSize: 1 << 16, sendBufferSize: 1 << 16 });
+    // node-netlink ships a prebuilt binding for linux-x64, where this runs: found by path.
+    expect(transport.constructor.name).toBe('NativeTransport');
+    const a = new GenlSocket({ transport });
     const b = new GenlSocket();
     try {
       expect(await a.resolveFamily('nlctrl')).toBe(16); // GENL_ID_CTRL
@@ -16,6 +19,17 @@ describe('openNetlinkSocket (node-netlink binding loaded by path)', () => {
     } finally {
       a.close();
       b.close();
+    }
+  });
+
+  it('falls back to node-netlink\'s RawNetlinkSocket when no prebuilt binding is found', async () => {
+    const raw = openNetlinkSocket(16, { recvBufferSize: 1 << 16, sendBufferSize: 1 << 16 }, null);
+    expect(raw.constructor.name).toBe('RawNetlinkSocket');
+    const s = new GenlSocket({ transport: raw });
+    try {
+      expect(await s.resolveFamily('nlctrl')).toBe(16);
+    } finally {
+      s.close();
     }
   });
 
