@@ -99,7 +99,7 @@ export class IpvsTimeoutError extends Error {
 
 export interface IpvsClientOptions {
   /**
-   * The netlink socket to use (NETLINK_GENERIC); a new node-netlink RawNetlinkSocket when absent.
+   * The netlink socket to use (NETLINK_GENERIC); a new one over node-netlink's binding when absent.
    * Tests pass a fake kernel here. The client owns it and closes it on close().
    */
   socket?: NetlinkTransport;

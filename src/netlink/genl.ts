@@ -1,5 +1,5 @@
-// A generic-netlink request/response layer over a raw netlink socket (node-netlink's
-// RawNetlinkSocket by default, or any NetlinkTransport: tests inject a fake kernel).
+// A generic-netlink request/response layer over a raw netlink socket (node-netlink's binding by
+// default, see native-socket.ts, or any NetlinkTransport: tests inject a fake kernel).
 //
 // node-netlink's own NetlinkSocket keeps one multipart slot per socket and turns kernel errors
 // into message strings; IPVS needs the errno, dump-interrupted detection and several requests in
@@ -37,7 +37,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export { DumpInterruptedError, type NetlinkTransport } from './transport';
 
 export interface GenlSocketOptions {
-  /** The socket to speak over; a new NETLINK_GENERIC RawNetlinkSocket when absent. */
+  /** The socket to speak over; a new NETLINK_GENERIC socket over node-netlink's binding when absent. */
   transport?: NetlinkTransport;
   /**
    * Fail a request after this many milliseconds without an answer (for a dump: without a new
