@@ -30,8 +30,16 @@ export interface SocketOptions {
   sendBufferSize: number;
 }
 
+/** Looked up once per process: a listing opens up to eight sockets. */
+let prebuilt: Binding | null | undefined;
+
 /** The binding node-netlink ships prebuilt for this platform, or null when there is none. */
 function prebuiltBinding(): Binding | null {
+  if (prebuilt === undefined) prebuilt = findPrebuiltBinding();
+  return prebuilt;
+}
+
+function findPrebuiltBinding(): Binding | null {
   try {
     // netlink's package.json has no "exports" map, so its files resolve by path.
     const dir = dirname(require.resolve('netlink/package.json'));
