@@ -13,6 +13,10 @@
  *                                      Nth service to wrr, its real servers to weight 2), WINDOW
  *                                      in flight: the floor of an apply that changes them.
  *                                      Prints "FLOOR <dumps> <seconds> <real servers> <edits>".
+ *   floor --lookups N                  A client's floor per request, on any Linux (no IPVS
+ *                                      needed): N generic-netlink family look-ups ("nlctrl"),
+ *                                      each sent with NLM_F_ACK and waited for (reply, then ACK),
+ *                                      as a listing's dumps are. Prints "LOOKUPS <n> <seconds>".
  * An error, an interrupted dump (NLM_F_DUMP_INTR) or a stray reply ends it with status 1.
  * Constants are linux/ip_vs.h's and linux/genetlink.h's. */
 #include <arpa/inet.h>
@@ -224,6 +228,19 @@ static void read_floor(uint16_t family, long change_every) {
   printf("FLOOR %ld %.3f %ld %ld\n", dumps, since(&t0), dests, edits);
 }
 
+static void lookups(long n) {
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  unsigned char msg[64];
+  for (long i = 0; i < n; i++) {
+    size_t len = header(msg, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK);
+    put(msg, &len, CTRL_ATTR_FAMILY_NAME, "nlctrl", 7);
+    send_msg(msg, len);
+    acks(1);
+  }
+  printf("LOOKUPS %ld %.6f\n", n, since(&t0));
+}
+
 static void write_floor(uint16_t family, long services, long dests) {
   struct timespec t0;
   clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -246,9 +263,14 @@ static void write_floor(uint16_t family, long services, long dests) {
 
 int main(int argc, char **argv) {
   int read = argc >= 2 && strcmp(argv[1], "--read") == 0;
-  if (read ? argc > 3 : argc != 3) return 2;
+  int lookup = argc >= 2 && strcmp(argv[1], "--lookups") == 0;
+  if (lookup ? argc != 3 : read ? argc > 3 : argc != 3) return 2;
   sock = socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC);
   if (sock < 0) { perror("socket"); return 1; }
+  if (lookup) {
+    lookups(atol(argv[2]));
+    return 0;
+  }
   uint16_t family = resolve();
   if (read) read_floor(family, argc == 3 ? atol(argv[2]) : 0);
   else write_floor(family, atol(argv[1]), atol(argv[2]));

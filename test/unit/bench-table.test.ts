@@ -70,5 +70,8 @@ describe('bench table', () => {
     // Usage errors: wrong argument counts exit 2 before touching any socket.
     expect(spawnSync(out, []).status).toBe(2);
     expect(spawnSync(out, ['--read', '100', 'x']).status).toBe(2);
+    expect(spawnSync(out, ['--lookups']).status).toBe(2);
+    // --lookups needs no IPVS: the host's own generic-netlink controller answers.
+    expect(spawnSync(out, ['--lookups', '20'], { encoding: 'utf8' }).stdout).toMatch(/^LOOKUPS 20 \d+\.\d{6}\n$/);
   });
 });
