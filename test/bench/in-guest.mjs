@@ -47,6 +47,10 @@ print('SENT', count, flush=True)
 // restore row's requests from one socket, 64 in flight; a read floor makes a listing's dumps one
 // after another on one socket; both with next to no user-space work.
 const FLOOR_BIN = join(ROOT, '.cache/bench/floor');
+// The Node floor of a row (node-floor.js): the same kernel work from the least JavaScript over
+// node-netlink, run as a command like tsipvsadm (through its `#!/usr/bin/env node` line), Node's
+// start included: what no command written for Node with this socket can go under.
+const NODE_FLOOR = join(ROOT, 'test/bench/node-floor.js');
 
 const EXPIRE = /^(\S+ )(\d+):(\d\d)( +)(.*)$/;
 
@@ -144,22 +148,28 @@ function runRow(row) {
   }
   if (row.compare.includes('status') && last.tsipvsadm.status !== 0) problems.push(`exit status ${last.tsipvsadm.status}`);
   let floor;
-  if (row.floor && existsSync(FLOOR_BIN)) {
-    // Once, from the state the row's runs start from; it must leave the baseline's state.
+  let nodeFloor;
+  // Each floor once, from the state the row's runs start from; it must leave the baseline's state.
+  const timeFloor = (label, argv) => {
     row.before?.(h);
-    const r = timed([FLOOR_BIN, ...row.floor.args.map(String)]);
-    log(`  ${row.floor.kind} floor: ${r.stdout.trim() || r.stderr.trim()} (wall ${r.seconds.toFixed(3)} s)`);
-    if (r.status !== 0) problems.push(`floor failed: ${r.stderr}`);
-    else if (last.baseline.state !== undefined && h.state() !== last.baseline.state) problems.push('floor left another state');
+    const r = timed(argv);
+    log(`  ${label}: ${r.stdout.trim() || r.stderr.trim()} (wall ${r.seconds.toFixed(3)} s)`);
+    if (r.status !== 0) problems.push(`${label} failed: ${r.stderr}`);
+    else if (last.baseline.state !== undefined && h.state() !== last.baseline.state) problems.push(`${label} left another state`);
+    return r;
+  };
+  if (row.floor && row.floor.kernel !== false && existsSync(FLOOR_BIN)) {
+    const r = timeFloor(`${row.floor.kind} floor`, [FLOOR_BIN, ...row.floor.args.map(String)]);
     // FLOOR <requests or dumps> <seconds> [<real servers> <edits>]
     const [, count, , dests, edits] = r.stdout.trim().split(' ').map(Number);
     floor = { kind: row.floor.kind, seconds: r.seconds, count, dests, edits };
   }
+  if (row.floor) nodeFloor = { seconds: timeFloor('Node floor', [NODE_FLOOR, ...row.floor.args.map(String)]).seconds };
   let memory;
   if (row.memory) {
     memory = { baseline: peakRss(tools[0].argv, tools[0].stdin), tsipvsadm: peakRss(tools[1].argv, tools[1].stdin) };
   }
-  return { name: row.name, baselineLabel: row.baseline?.label, runs: row.runs, compared: row.compare.length > 0, best, problems, memory, floor };
+  return { name: row.name, baselineLabel: row.baseline?.label, runs: row.runs, compared: row.compare.length > 0, best, problems, memory, floor, nodeFloor, target: row.target };
 }
 
 const filters = process.argv.slice(2);
@@ -205,6 +215,25 @@ if (readFloors.length) {
   for (const r of readFloors) {
     const edits = r.floor.edits ? ` + ${r.floor.edits} edits` : '';
     console.log(floorLine(r, `read floor (${r.floor.count} dumps, ${r.floor.dests} real servers${edits})`));
+  }
+}
+// Each target against the best ratio a Node command over node-netlink could reach (the baseline's
+// time over the Node floor's) and, where there is one, any client (over the kernel floor's).
+const targeted = results.filter((r) => r.target !== undefined);
+if (targeted.length) {
+  console.log(`\nTARGETS, and what bounds them (Node floor: test/bench/node-floor.js, the same kernel work from the least JavaScript over node-netlink, run as a command, Node's start included; wall time of one run):\n`);
+  for (const r of targeted) {
+    const ratio = r.best.baseline / r.best.tsipvsadm;
+    const parts = [`target ≥ ${r.target}, measured ${ratio.toFixed(2)}: ${ratio >= r.target ? 'met' : 'not met'}`];
+    if (r.nodeFloor) {
+      const best = r.best.baseline / r.nodeFloor.seconds;
+      parts.push(`Node floor ${s(r.nodeFloor.seconds)}, tsipvsadm ${(r.best.tsipvsadm / r.nodeFloor.seconds).toFixed(2)}× it, best possible for a Node command ${best.toFixed(2)}${best < r.target ? ' (out of its reach)' : ''}`);
+    }
+    if (r.floor) {
+      const best = r.best.baseline / r.floor.seconds;
+      parts.push(`best possible for any client ${best.toFixed(2)}${best < r.target ? ' (out of reach)' : ''}`);
+    }
+    console.log(`- ${r.name}: ${parts.join('; ')}`);
   }
 }
 process.exitCode = results.some((r) => r.problems.length) ? 1 : 0;

@@ -2,7 +2,7 @@
 // and of which kind, and that floor.c compiles. Nothing here is timed; `npm run bench` times them.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,8 @@ interface Row {
   runs: number;
   compare: string[];
   stdin?: () => string;
-  floor?: { kind: string; args: (string | number)[] };
+  floor?: { kind: string; args: (string | number)[]; kernel?: boolean };
+  target?: number;
 }
 const rows = benchmarks as Row[];
 const row = (name: string) => {
@@ -59,6 +60,41 @@ describe('bench table', () => {
     const every = apply.floor!.args[1] as number;
     expect(every).toBe(100);
     expect(apply.stdin!()).toBe(rules(16000, 1, every));
+  });
+
+  it("issue 7's and 9's targets are on their rows, each row with a target has a floor to bound it", () => {
+    const targets: [string, number][] = [
+      ['restore (`-R`) 1000 services', 5],
+      ['restore (`-R`) 16000 services', 5],
+      ['`-S -n` 1000 × 4', 1.5],
+      ['`-L -n` 1000 × 4', 1.5],
+      ['`-S -n` 16000 × 1', 3],
+      ['`-L -n` 16000 × 1', 3],
+      ['onto an empty table', 5],
+      ['apply changing 1 %', 10],
+      ['no-op apply', 0.67],
+      ['`-L -n -c`', 1],
+      ['start: bare `node -e 0`', 0.77],
+    ];
+    for (const [name, target] of targets) expect(row(name).target, name).toBe(target);
+    expect(rows.filter((r) => r.target !== undefined)).toHaveLength(targets.length);
+    for (const r of rows.filter((r) => r.target !== undefined && !r.name.includes('no-op') && !r.name.includes('-c`'))) expect(r.floor, r.name).toBeDefined();
+    // Start-up: only the Node floor (a family look-up and an empty service dump) means anything.
+    expect(row('start: bare `node -e 0`').floor).toEqual({ kind: 'read', args: ['--read'], kernel: false });
+  });
+
+  it('node-floor.js: usage errors exit 2; without IPVS it says so and exits 1', () => {
+    const script = resolve(__dirname, '../bench/node-floor.js');
+    for (const args of [[], ['1'], ['--read', '100', 'x']]) {
+      const r = spawnSync(process.execPath, [script, ...args], { encoding: 'utf8' });
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^usage: /);
+    }
+    if (!existsSync('/proc/net/ip_vs')) {
+      const r = spawnSync(process.execPath, [script, '--read'], { encoding: 'utf8' });
+      expect(r.stderr).toBe('node-floor: no IPVS family\n');
+      expect(r.status).toBe(1);
+    }
   });
 
   const cc = spawnSync('cc', ['--version']).status === 0;
