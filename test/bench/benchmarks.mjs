@@ -145,6 +145,19 @@ export const benchmarks = [
     floor: { ...readFloor(), kernel: false },
   },
   {
+    name: 'start: bare `node -e 0` against one `node bin/tsipvsadm -L -n` (empty table; no `env` hop)',
+    runs: 6,
+    setup: (h) => h.clear(),
+    baseline: { label: 'node -e 0', argv: ['node', '-e', '0'] },
+    args: ['-L', '-n'],
+    // The same command started by node itself, as a shell alias or a wrapper would: what the
+    // `#!/usr/bin/env node` line costs is the difference from the row above.
+    ours: { viaNode: true },
+    compare: [],
+    target: 0.77,
+    floor: { ...readFloor(), kernel: false },
+  },
+  {
     name: 'start: node running an empty script file against one tsipvsadm `-L -n` (empty table)',
     runs: 6,
     setup: (h) => h.clear(),

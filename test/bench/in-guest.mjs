@@ -124,7 +124,8 @@ function runRow(row) {
   const baselineStdin = row.baseline ? (typeof row.baseline.stdin === 'function' ? row.baseline.stdin() : row.baseline.stdin ?? '') : stdin;
   const tools = [
     { key: 'baseline', argv: baselineArgv ?? [IPVSADM, ...row.args], stdin: baselineStdin },
-    { key: 'tsipvsadm', argv: [TSIPVSADM, ...(row.ours?.args ?? row.args)], stdin },
+    // `ours.viaNode`: run as `node bin/tsipvsadm`, without the `#!/usr/bin/env node` hop.
+    { key: 'tsipvsadm', argv: [...(row.ours?.viaNode ? ['node'] : []), TSIPVSADM, ...(row.ours?.args ?? row.args)], stdin },
   ];
   const best = { baseline: Infinity, tsipvsadm: Infinity };
   const last = {};
@@ -164,7 +165,7 @@ function runRow(row) {
     const [, count, , dests, edits] = r.stdout.trim().split(' ').map(Number);
     floor = { kind: row.floor.kind, seconds: r.seconds, count, dests, edits };
   }
-  if (row.floor) nodeFloor = { seconds: timeFloor('Node floor', [NODE_FLOOR, ...row.floor.args.map(String)]).seconds };
+  if (row.floor) nodeFloor = { seconds: timeFloor('Node floor', [...(row.ours?.viaNode ? ['node'] : []), NODE_FLOOR, ...row.floor.args.map(String)]).seconds };
   let memory;
   if (row.memory) {
     memory = { baseline: peakRss(tools[0].argv, tools[0].stdin), tsipvsadm: peakRss(tools[1].argv, tools[1].stdin) };

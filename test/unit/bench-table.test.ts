@@ -74,13 +74,16 @@ describe('bench table', () => {
       ['apply changing 1 %', 10],
       ['no-op apply', 0.67],
       ['`-L -n -c`', 1],
-      ['start: bare `node -e 0`', 0.77],
+      ['start: bare `node -e 0` against one tsipvsadm', 0.77],
+      ['start: bare `node -e 0` against one `node bin/tsipvsadm', 0.77],
     ];
     for (const [name, target] of targets) expect(row(name).target, name).toBe(target);
     expect(rows.filter((r) => r.target !== undefined)).toHaveLength(targets.length);
     for (const r of rows.filter((r) => r.target !== undefined && !r.name.includes('no-op') && !r.name.includes('-c`'))) expect(r.floor, r.name).toBeDefined();
     // Start-up: only the Node floor (a family look-up and an empty service dump) means anything.
-    expect(row('start: bare `node -e 0`').floor).toEqual({ kind: 'read', args: ['--read'], kernel: false });
+    for (const name of ['start: bare `node -e 0` against one tsipvsadm', 'start: bare `node -e 0` against one `node bin/tsipvsadm']) {
+      expect(row(name).floor).toEqual({ kind: 'read', args: ['--read'], kernel: false });
+    }
   });
 
   it('node-floor.js: usage errors exit 2; without IPVS it says so and exits 1', () => {
