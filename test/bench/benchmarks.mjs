@@ -22,8 +22,8 @@ export function rules(services, dests, changedEvery = 0) {
 }
 
 /**
- * A kernel floor (test/bench/floor.c), timed once beside a row, from the state the row's runs start
- * from: what no client can go under. A `write` floor sends the row's own requests (those of a bulk
+ * A kernel floor (test/bench/floor.c), timed beside a row (best of the row's runs), each time from
+ * the state the row's runs start from: what no client can go under. A `write` floor sends the row's own requests (those of a bulk
  * restore of rules()) from one socket, 64 in flight; a `read` floor makes the dumps any listing
  * needs (one of the services, then one of the real servers per service, one after another), and
  * with `changeEvery` then sends the edits of rules(.., changeEvery), 64 in flight.
