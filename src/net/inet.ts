@@ -63,17 +63,28 @@ export function inetAton(text: string): number | null {
 }
 
 /** glibc inet_pton(AF_INET): exactly four decimal parts 0..255, no leading zeros. */
+// One pass over the character codes, no regular expression or substrings: listings sort every
+// service and real server by address, and -R parses every line's addresses.
 export function inetPton4(text: string): Uint8Array | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (!m) return null;
   const out = new Uint8Array(4);
-  for (let k = 0; k < 4; k++) {
-    const p = m[k + 1];
-    if (p.length > 1 && p[0] === '0') return null;
-    const v = Number(p);
-    if (v > 255) return null;
-    out[k] = v;
+  let part = 0;
+  let digits = 0;
+  let value = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      // At most three digits a part, and no leading zero.
+      if (digits === 3 || (digits === 1 && value === 0)) return null;
+      value = value * 10 + (c - 0x30);
+      digits++;
+    } else if (c === 0x2e && part < 3 && digits > 0 && value <= 255) {
+      out[part++] = value;
+      digits = 0;
+      value = 0;
+    } else return null;
   }
+  if (part !== 3 || digits === 0 || value > 255) return null;
+  out[3] = value;
   return out;
 }
 
