@@ -62,9 +62,11 @@ export function inetAton(text: string): number | null {
   return (addr + last) >>> 0;
 }
 
-/** glibc inet_pton(AF_INET): exactly four decimal parts 0..255, no leading zeros. */
-// One pass over the character codes, no regular expression or substrings: listings sort every
-// service and real server by address, and -R parses every line's addresses.
+/**
+ * glibc inet_pton(AF_INET): exactly four decimal parts 0..255, no leading zeros. One pass over the
+ * character codes, no regular expression or substrings: listings sort every service and real
+ * server by address, and -R parses every line's addresses.
+ */
 export function inetPton4(text: string): Uint8Array | null {
   const out = new Uint8Array(4);
   let part = 0;

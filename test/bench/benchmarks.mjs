@@ -23,10 +23,12 @@ export function rules(services, dests, changedEvery = 0) {
 
 /**
  * A kernel floor (test/bench/floor.c), timed beside a row (best of the row's runs), each time from
- * the state the row's runs start from: what no client can go under. A `write` floor sends the row's own requests (those of a bulk
- * restore of rules()) from one socket, 64 in flight; a `read` floor makes the dumps any listing
- * needs (one of the services, then one of the real servers per service, one after another), and
- * with `changeEvery` then sends the edits of rules(.., changeEvery), 64 in flight.
+ * the state the row's runs start from: the kernel's own time for the row's work. A `write` floor
+ * sends the row's own requests (those of a bulk restore of rules()) from one socket, 64 in flight,
+ * one to a system call: a client that batches them, as tsipvsadm does, can go a little under it.
+ * A `read` floor makes the dumps any listing needs (one of the services, then one of the real
+ * servers per service, one after another), which no client can go under; with `changeEvery` it
+ * then sends the edits of rules(.., changeEvery), 64 in flight.
  */
 const writeFloor = (services, dests) => ({ kind: 'write', args: [services, dests] });
 const readFloor = (changeEvery = 0) => ({ kind: 'read', args: changeEvery ? ['--read', changeEvery] : ['--read'] });
