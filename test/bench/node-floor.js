@@ -5,8 +5,9 @@
 // requests and is timed as a whole process, Node's own start included:
 //
 //   node node-floor.js SERVICES DESTS           the requests of a restore of rules(), 32 to a
-//                                               datagram with NLM_F_ACK on the last, 128 in
-//                                               flight (as the client's batch sends them)
+//                                               datagram with NLM_F_ACK on the last (as the
+//                                               client's batch sends them), up to 128 datagrams
+//                                               in flight (the client keeps 128 requests)
 //   node node-floor.js --read [CHANGE_EVERY]    one service dump, then one destination dump per
 //                                               service on one socket; with CHANGE_EVERY, then
 //                                               the edits of rules(.., CHANGE_EVERY), batched
@@ -36,7 +37,8 @@ const ATTR_DEST = 2;
 const SVC = { AF: 1, PROTOCOL: 2, ADDR: 3, PORT: 4, FWMARK: 5, SCHED: 6, FLAGS: 7, TIMEOUT: 8, NETMASK: 9 };
 const DEST = { ADDR: 1, PORT: 2, FWD: 3, WEIGHT: 4, U_THRESH: 5, L_THRESH: 6 };
 const PER_DATAGRAM = 32;
-const IN_FLIGHT = 128;
+/** Datagrams sent and not yet acknowledged, at most: more than the client allows, never fewer. */
+const DATAGRAMS_IN_FLIGHT = 128;
 
 function fail(text) {
   process.stderr.write(`node-floor: ${text}\n`);
@@ -157,7 +159,7 @@ function sendBatched(family, requests) {
     let unanswered = 0;
     const dg = new Datagram();
     const pump = () => {
-      while (next < requests.length && unanswered < IN_FLIGHT) {
+      while (next < requests.length && unanswered < DATAGRAMS_IN_FLIGHT) {
         const n = Math.min(PER_DATAGRAM, requests.length - next);
         for (let i = 0; i < n; i++) requests[next + i](dg, family, i === n - 1 ? NLM_F_ACK : 0);
         next += n;
