@@ -65,12 +65,12 @@ if (wantUnit) {
 
 /**
  * The kernel suite in two guests at once, each running its files one at a time on its own
- * kernel: one guest takes the differential parity suite (half of its time), apply, structured
- * output and tooling; the other the traffic and companion set-ups and the small files (bin,
+ * kernel: one guest takes the differential parity suite (half of its time), apply and tooling;
+ * the other the traffic and companion set-ups, structured output and the small files (bin,
  * library, verbs, completion), so that both end at about the same time. Both guests' output
  * streams to ours, each line marked with its guest. TSIPVSADM_KERNEL_GUESTS=1 uses one guest.
  */
-const FIRST_GUEST = ['test/kernel/parity', 'test/kernel/apply', 'test/kernel/structured', 'test/kernel/tooling'];
+const FIRST_GUEST = ['test/kernel/parity', 'test/kernel/apply', 'test/kernel/tooling'];
 
 function kernelShards() {
   const files = readdirSync(join(root, 'test/kernel'), { recursive: true })
