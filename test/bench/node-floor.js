@@ -180,23 +180,27 @@ function sendBatched(family, requests) {
   });
 }
 
-/** One dump; `each` gets every entry's (data, offset, length). */
-function dump(family, cmd, identity, each) {
-  return new Promise((resolve) => {
-    onMessage = (data) => {
-      eachMessage(data, (type, flags, off, len) => {
-        if (flags & NLM_F_DUMP_INTR) fail('dump interrupted');
-        if (type === NLMSG_ERROR) fail(`dump refused: errno ${-errorOf(data, off)}`);
-        else if (type === NLMSG_DONE) resolve();
-        else each?.(data, off, len);
-      });
-    };
-    const dg = new Datagram();
-    dg.begin(family, NLM_F_DUMP, cmd);
-    if (identity) dg.bytes(ATTR_SERVICE | NLA_F_NESTED, identity);
-    dg.end();
-    sock.send(0, 0, [dg.take()], (err) => err && fail(err.message));
-  });
+/** One datagram buffer for single requests (take() copies out what is sent). */
+const request = new Datagram();
+
+/**
+ * Send one dump request; `each` gets every entry's (data, offset, length), `done` runs at
+ * NLMSG_DONE. Callbacks, not a promise: the destination dumps chain through `done`, the least
+ * JavaScript per dump.
+ */
+function startDump(family, cmd, identity, each, done) {
+  onMessage = (data) => {
+    eachMessage(data, (type, flags, off, len) => {
+      if (flags & NLM_F_DUMP_INTR) fail('dump interrupted');
+      if (type === NLMSG_ERROR) fail(`dump refused: errno ${-errorOf(data, off)}`);
+      else if (type === NLMSG_DONE) done();
+      else each(data, off, len);
+    });
+  };
+  request.begin(family, NLM_F_DUMP, cmd);
+  if (identity) request.bytes(ATTR_SERVICE | NLA_F_NESTED, identity);
+  request.end();
+  sock.send(0, 0, [request.take()], (err) => err && fail(err.message));
 }
 
 function resolveFamily() {
@@ -206,11 +210,10 @@ function resolveFamily() {
         if (type === NLMSG_ERROR) fail('no IPVS family');
         eachAttr(data, off + 20, off + len, (t, at) => t === CTRL_ATTR_FAMILY_ID && resolve(data.readUInt16LE(at)));
       });
-    const dg = new Datagram();
-    dg.begin(GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY);
-    dg.bytes(CTRL_ATTR_FAMILY_NAME, [...Buffer.from('IPVS'), 0]);
-    dg.end();
-    sock.send(0, 0, [dg.take()], (err) => err && fail(err.message));
+    request.begin(GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY);
+    request.bytes(CTRL_ATTR_FAMILY_NAME, [...Buffer.from('IPVS'), 0]);
+    request.end();
+    sock.send(0, 0, [request.take()], (err) => err && fail(err.message));
   });
 }
 
@@ -236,7 +239,7 @@ async function write(family, services, dests) {
 
 async function read(family, changeEvery) {
   const seen = []; // { identity: the service's identity attributes, index: s in rules() or -1, dests }
-  await dump(family, CMD.GET_SERVICE, null, (data, off, len) => {
+  const keepService = (data, off, len) =>
     eachAttr(data, off + 20, off + len, (type, from, to) => {
       if (type !== ATTR_SERVICE) return;
       const parts = [];
@@ -248,27 +251,16 @@ async function read(family, changeEvery) {
       });
       seen.push({ identity: Buffer.concat(parts), index, dests: 0 });
     });
-  });
-  // The destination dumps chained by callbacks, not one promise each: the least JavaScript per dump.
+  await new Promise((resolve) => startDump(family, CMD.GET_SERVICE, null, keepService, resolve));
+  // One destination dump after another, each started from the one before's NLMSG_DONE.
   await new Promise((resolve) => {
     let next = 0;
-    const dg = new Datagram();
+    const countDest = () => seen[next].dests++;
     const sendNext = () => {
       if (next === seen.length) return resolve();
-      dg.begin(family, NLM_F_DUMP, CMD.GET_DEST);
-      dg.bytes(ATTR_SERVICE | NLA_F_NESTED, seen[next].identity);
-      dg.end();
-      sock.send(0, 0, [dg.take()], (err) => err && fail(err.message));
-    };
-    onMessage = (data) => {
-      eachMessage(data, (type, flags, off) => {
-        if (flags & NLM_F_DUMP_INTR) fail('dump interrupted');
-        if (type === NLMSG_ERROR) fail(`dump refused: errno ${-errorOf(data, off)}`);
-        else if (type !== NLMSG_DONE) seen[next].dests++;
-        else {
-          next++;
-          sendNext();
-        }
+      startDump(family, CMD.GET_DEST, seen[next].identity, countDest, () => {
+        next++;
+        sendNext();
       });
     };
     sendNext();
